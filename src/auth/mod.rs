@@ -1,0 +1,2 @@
+//! Authentication and request scoping.
+pub mod scope;

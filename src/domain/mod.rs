@@ -1,0 +1,6 @@
+//! Domain types: closed vocabularies and validated values. No IO.
+
+pub mod enums;
+pub mod idcard;
+
+pub use enums::*;

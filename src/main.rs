@@ -1,0 +1,5 @@
+//! The `jiceng` binary: see `jiceng --help`.
+
+fn main() -> std::process::ExitCode {
+    jiceng::cli::main()
+}

@@ -1,0 +1,87 @@
+//! Open findings for a scope: structural checks on every org and checks on members.
+
+use chrono::NaiveDate;
+
+use crate::auth::scope::Scope;
+use crate::db::Db;
+use crate::domain::{OrgKind, Role};
+use crate::error::{AppError, AppResult};
+use crate::repo::{members as members_repo, orgs as orgs_repo};
+use crate::rules::Finding;
+use crate::rules::member::{MemberFacts, check_member};
+use crate::rules::structure::{CommitteeSeat, OrgFacts, StructureSettings, check_org};
+
+/// Findings for the subtree of `org` (default: the whole scope), most severe first.
+pub async fn for_scope(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
+    if scope.role == Role::Member {
+        return Ok(Vec::new());
+    }
+    let tree = crate::service::orgs::tree(db, scope, None, org).await?;
+    let mut conn = db.pool.acquire().await?;
+    let root_path = match org {
+        Some(id) => orgs_repo::get(&mut conn, scope, id).await?.ok_or_else(AppError::not_found)?.path,
+        None => scope.root_path.clone(),
+    };
+    let live = orgs_repo::list(&mut conn, scope, false).await?;
+    let by_id: std::collections::HashMap<i64, &orgs_repo::OrgRow> = live.iter().map(|o| (o.id, o)).collect();
+    let seats = orgs_repo::current_positions_in_scope(&mut conn, scope, as_of).await?;
+    let settings = StructureSettings::default();
+    let mut out = Vec::new();
+    for node in &tree {
+        if node.kind == OrgKind::Group {
+            continue;
+        }
+        let Some(o) = by_id.get(&node.id) else { continue };
+        let facts = OrgFacts {
+            org_id: o.id,
+            name: o.name.clone(),
+            kind: o.kind,
+            category: o.category,
+            joint_branch: o.joint_branch,
+            full_members: u32::try_from(node.subtree.full).unwrap_or(u32::MAX),
+            probationary_members: u32::try_from(node.subtree.probationary).unwrap_or(u32::MAX),
+            committee: seats
+                .get(&o.id)
+                .map(|v| {
+                    v.iter()
+                        .map(|p| CommitteeSeat {
+                            role: p.role,
+                            member_id: p.member_id,
+                            member_name: p.member_name.clone(),
+                            standing_since: p.standing_since,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            term_start: o.term_start,
+            established_on: o.established_on,
+        };
+        out.extend(check_org(&facts, as_of, &settings));
+    }
+    for m in members_repo::check_candidates(&mut conn, scope, &root_path).await? {
+        let facts = MemberFacts {
+            member_id: m.id,
+            name: m.name,
+            birth_date: m.birth_date,
+            status: m.status,
+            joined_on: m.joined_on,
+            full_on: m.full_on,
+            org_kind: OrgKind::parse(&m.org_kind),
+            special_status: m.special_status,
+            special_status_since: m.special_status_since,
+            id_card: None,
+            gender: m.gender,
+        };
+        out.extend(check_member(&facts, as_of));
+    }
+    out.sort_by(|a, b| {
+        a.severity.cmp(&b.severity).then_with(|| a.rule.cmp(&b.rule)).then(a.subject_id.cmp(&b.subject_id))
+    });
+    Ok(out)
+}
+
+/// Findings about one org only (its page).
+pub async fn for_org(db: &Db, scope: &Scope, org_id: i64, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
+    let all = for_scope(db, scope, Some(org_id), as_of).await?;
+    Ok(all.into_iter().filter(|f| f.subject_kind == "org" && f.subject_id == org_id).collect())
+}

@@ -1,0 +1,353 @@
+//! Accounts: login with throttling, sessions and API tokens, user management, passwords.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::scope::Scope;
+use crate::db::Db;
+use crate::domain::{OrgKind, Role};
+use crate::error::{AppError, AppResult};
+use crate::repo::audit::{self, AuditEntry, json};
+use crate::repo::users::{self as repo, UserRow};
+use crate::util::{random_token, sha256_hex};
+
+/// Failed attempts before an account is locked for [`LOCK_MINUTES`].
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// Lock duration after too many failures.
+pub const LOCK_MINUTES: i64 = 15;
+/// Web session lifetime.
+pub const SESSION_HOURS: i64 = 12;
+/// API token lifetime.
+pub const TOKEN_DAYS: i64 = 30;
+
+/// Hashes a password with argon2id off the async runtime.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(|e| AppError::internal(anyhow::anyhow!("argon2: {e}")))
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Password policy: at least 8 characters with letters and digits.
+pub fn check_password_policy(p: &str) -> AppResult<()> {
+    if p.chars().count() < 8 || !p.chars().any(|c| c.is_ascii_digit()) || !p.chars().any(|c| c.is_alphabetic()) {
+        return Err(AppError::invalid_field("password", "密码至少8位，且须同时包含字母和数字"));
+    }
+    Ok(())
+}
+
+/// A new session's secrets (the raw token is never stored).
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Raw token for the cookie or the Authorization header.
+    pub token: String,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// The user.
+    pub user: UserRow,
+}
+
+/// Checks a username and password; on success opens a session of `kind` ("web" or "api").
+pub async fn login(db: &Db, username: &str, password: &str, kind: &str) -> AppResult<NewSession> {
+    let generic = || AppError::invalid_field("password", "用户名或密码错误").with_code("invalid_credentials", 401);
+    let mut conn = db.pool.acquire().await?;
+    let Some(u) = repo::by_username(&mut conn, username.trim()).await? else {
+        // Spend the same time as a real check so usernames cannot be probed by timing.
+        let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+        return Err(generic());
+    };
+    drop(conn);
+    let now = Utc::now();
+    if let Some(until) = u.locked_until.as_deref().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()) {
+        if until > now {
+            return Err(AppError::too_many(format!(
+                "连续登录失败次数过多，账号已锁定至 {}，请稍后再试",
+                (until + Duration::hours(8)).format("%H:%M")
+            )));
+        }
+    }
+    if !u.user.active {
+        return Err(generic());
+    }
+    if !verify_password(password.to_string(), u.password_hash.clone()).await {
+        let failed = u.failed_logins + 1;
+        let lock = if failed >= MAX_FAILED_LOGINS {
+            Some((now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        } else {
+            None
+        };
+        let mut w = db.begin_write().await?;
+        repo::record_failure(&mut w.tx, u.user.id, if lock.is_some() { 0 } else { failed }, lock.as_deref()).await?;
+        let system = Scope::system(&u.user.display_name);
+        audit::append(
+            &mut w.tx,
+            &system,
+            AuditEntry {
+                action: "login_failed",
+                entity: "user",
+                entity_id: Some(u.user.id),
+                org_path: u.org_path.as_deref(),
+                summary: format!(
+                    "用户 {} 登录失败（第{}次）{}",
+                    u.user.username,
+                    failed,
+                    if lock.is_some() { "，账号已锁定" } else { "" }
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        w.commit().await?;
+        return Err(generic());
+    }
+    let token = random_token();
+    let csrf = random_token();
+    let hours = if kind == "api" { TOKEN_DAYS * 24 } else { SESSION_HOURS };
+    let expires = (now + Duration::hours(hours)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut w = db.begin_write().await?;
+    repo::clear_failures(&mut w.tx, u.user.id).await?;
+    repo::insert_session(&mut w.tx, &sha256_hex(&token), u.user.id, kind, &csrf, &expires).await?;
+    let actor = Scope::system(&u.user.display_name);
+    audit::append(
+        &mut w.tx,
+        &Scope { user_id: u.user.id, ..actor },
+        AuditEntry {
+            action: "login",
+            entity: "user",
+            entity_id: Some(u.user.id),
+            org_path: u.org_path.as_deref(),
+            summary: format!("用户 {} 登录（{}）", u.user.username, if kind == "api" { "API令牌" } else { "网页" }),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(NewSession { token, csrf, user: u.user })
+}
+
+/// A precomputed argon2id hash used to equalize timing for unknown users.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0MkqkhjOQWyvWhkVqMJ+WjP8bKIkDDbEB9xV9dXxXzA";
+
+/// Ends a session.
+pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
+    let mut w = db.begin_write().await?;
+    repo::delete_session(&mut w.tx, &sha256_hex(token)).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Builds the scope of the session behind a raw token.
+pub async fn scope_for_token(db: &Db, token: &str) -> AppResult<Option<Scope>> {
+    let mut conn = db.pool.acquire().await?;
+    let Some((user_id, kind, csrf)) = repo::session(&mut conn, &sha256_hex(token)).await? else {
+        return Ok(None);
+    };
+    let Some(u) = repo::by_id(&mut conn, user_id).await? else { return Ok(None) };
+    if !u.user.active {
+        return Ok(None);
+    }
+    let (org_id, root_path) = match (u.user.org_id, u.org_path) {
+        (Some(id), Some(p)) => (id, p),
+        _ => match crate::repo::orgs::root(&mut conn).await? {
+            Some(r) if u.user.role == Role::SchoolAdmin => (r.id, r.path),
+            // A non-admin without an anchor sees nothing.
+            _ => (-1, "/-/".to_string()),
+        },
+    };
+    Ok(Some(Scope {
+        user_id,
+        username: u.user.username,
+        display_name: u.user.display_name,
+        role: u.user.role,
+        org_id,
+        root_path,
+        member_id: u.user.member_id,
+        csrf: if kind == "web" { csrf } else { String::new() },
+    }))
+}
+
+/// Create a user.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct CreateUser {
+    /// Login.
+    pub username: String,
+    /// Shown name.
+    pub display_name: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// Anchor org (required except for school admins).
+    pub org_id: Option<i64>,
+    /// Linked member (required for the member role).
+    pub member_id: Option<i64>,
+    /// Initial password.
+    pub password: String,
+}
+
+/// Creates a user inside the creator's scope, never with more power than the creator.
+pub async fn create(db: &Db, scope: &Scope, c: CreateUser) -> AppResult<UserRow> {
+    if !matches!(scope.role, Role::SchoolAdmin | Role::UnitAdmin | Role::BranchAdmin) {
+        return Err(AppError::forbidden("只有管理员可以管理账号"));
+    }
+    let username = c.username.trim().to_string();
+    if username.len() < 3
+        || username.len() > 40
+        || !username.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.-@".contains(ch))
+    {
+        return Err(AppError::invalid_field("username", "用户名为3–40位字母、数字或 _ . - @"));
+    }
+    check_password_policy(&c.password)?;
+    let rank = |r: Role| match r {
+        Role::SchoolAdmin => 4,
+        Role::UnitAdmin => 3,
+        Role::BranchAdmin => 2,
+        Role::Inspector => 1,
+        Role::Member => 0,
+    };
+    if rank(c.role) > rank(scope.role) || (c.role == Role::SchoolAdmin && scope.role != Role::SchoolAdmin) {
+        return Err(AppError::forbidden("不能创建权限高于自己的账号"));
+    }
+    let mut conn = db.pool.acquire().await?;
+    let org = match c.org_id {
+        Some(id) => Some(
+            crate::repo::orgs::get(&mut conn, scope, id)
+                .await?
+                .ok_or_else(|| AppError::invalid_field("org_id", "组织不存在或不在您的管理范围内"))?,
+        ),
+        None if c.role == Role::SchoolAdmin => None,
+        None => return Err(AppError::invalid_field("org_id", "请选择该账号管理的组织")),
+    };
+    if let Some(o) = &org {
+        let ok = match c.role {
+            Role::UnitAdmin => {
+                matches!(o.kind, OrgKind::CollegeCommittee | OrgKind::GeneralBranch | OrgKind::UniversityCommittee)
+            }
+            Role::BranchAdmin => o.kind == OrgKind::Branch,
+            _ => true,
+        };
+        if !ok {
+            return Err(AppError::invalid_field(
+                "org_id",
+                format!(
+                    "{}应对应{}",
+                    c.role.label(),
+                    if c.role == Role::UnitAdmin { "院级党委或党总支" } else { "党支部" }
+                ),
+            ));
+        }
+    }
+    let (org_id, member_id) = if c.role == Role::Member {
+        let mid = c.member_id.ok_or_else(|| AppError::invalid_field("member_id", "党员账号须关联党员记录"))?;
+        let m = crate::repo::members::get(&mut conn, scope, mid)
+            .await?
+            .ok_or_else(|| AppError::invalid_field("member_id", "党员不存在或不在您的管理范围内"))?;
+        (Some(m.row.org_id), Some(mid))
+    } else {
+        (org.as_ref().map(|o| o.id), c.member_id)
+    };
+    drop(conn);
+    let hash = hash_password(c.password.clone()).await?;
+    let display = c.display_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&username).to_string();
+    let mut w = db.begin_write().await?;
+    let id = repo::insert(&mut w.tx, &username, &display, &hash, c.role, org_id, member_id).await?;
+    let row = repo::by_id(&mut w.tx, id).await?.ok_or_else(AppError::not_found)?;
+    audit::append(
+        &mut w.tx,
+        scope,
+        AuditEntry {
+            action: "create",
+            entity: "user",
+            entity_id: Some(id),
+            org_path: row.org_path.as_deref(),
+            summary: format!("新建账号 {}（{}）", username, c.role.label()),
+            before: None,
+            after: json(&row.user),
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(row.user)
+}
+
+/// Changes the caller's own password after checking the current one; other sessions end.
+pub async fn change_password(db: &Db, scope: &Scope, current_token: &str, old: &str, new: &str) -> AppResult<()> {
+    let mut conn = db.pool.acquire().await?;
+    let u = repo::by_id(&mut conn, scope.user_id).await?.ok_or_else(AppError::unauthorized)?;
+    drop(conn);
+    if !verify_password(old.to_string(), u.password_hash.clone()).await {
+        return Err(AppError::invalid_field("old_password", "当前密码不正确"));
+    }
+    check_password_policy(new)
+        .map_err(|_| AppError::invalid_field("new_password", "新密码至少8位，且须同时包含字母和数字"))?;
+    if old == new {
+        return Err(AppError::invalid_field("new_password", "新密码不能与当前密码相同"));
+    }
+    let hash = hash_password(new.to_string()).await?;
+    let mut w = db.begin_write().await?;
+    repo::set_password(&mut w.tx, scope.user_id, &hash).await?;
+    repo::delete_other_sessions(&mut w.tx, scope.user_id, &sha256_hex(current_token)).await?;
+    audit::append(
+        &mut w.tx,
+        scope,
+        AuditEntry {
+            action: "password",
+            entity: "user",
+            entity_id: Some(scope.user_id),
+            org_path: u.org_path.as_deref(),
+            summary: format!("用户 {} 修改了密码", u.user.username),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Enables or disables a user in scope.
+pub async fn set_active(db: &Db, scope: &Scope, id: i64, active: bool) -> AppResult<UserRow> {
+    if !matches!(scope.role, Role::SchoolAdmin | Role::UnitAdmin | Role::BranchAdmin) {
+        return Err(AppError::forbidden("只有管理员可以管理账号"));
+    }
+    if id == scope.user_id {
+        return Err(AppError::invalid_field("active", "不能停用自己的账号"));
+    }
+    let mut w = db.begin_write().await?;
+    let visible = repo::list(&mut w.tx, scope).await?;
+    let before = visible.into_iter().find(|u| u.id == id).ok_or_else(AppError::not_found)?;
+    repo::set_active(&mut w.tx, id, active).await?;
+    let after = repo::by_id(&mut w.tx, id).await?.ok_or_else(AppError::not_found)?;
+    audit::append(
+        &mut w.tx,
+        scope,
+        AuditEntry {
+            action: if active { "enable" } else { "disable" },
+            entity: "user",
+            entity_id: Some(id),
+            org_path: after.org_path.as_deref(),
+            summary: format!("{}账号 {}", if active { "启用" } else { "停用" }, before.username),
+            before: json(&before),
+            after: json(&after.user),
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(after.user)
+}

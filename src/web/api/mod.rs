@@ -1,0 +1,157 @@
+//! The JSON API under `/api/v1` and its OpenAPI document.
+
+mod handlers;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+use crate::error::AppError;
+use crate::web::AppState;
+
+pub use handlers::{ApiDoc, OrgDetail as OrgDetailPub, member_page, org_detail, read_upload, xlsx_response};
+
+/// An [`AppError`] rendered as the API's JSON error body.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError(e.into())
+    }
+}
+
+/// The error body: `{"error":{"code","message","rule","fields","findings"}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Details of an error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code.
+    pub code: String,
+    /// Chinese explanation.
+    pub message: String,
+    /// RULES.md id when a rule refused.
+    pub rule: Option<String>,
+    /// Field → message.
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The findings behind a rule refusal.
+    pub findings: Vec<crate::rules::Finding>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if e.status >= 500 {
+            tracing::error!(error = %e, "internal error");
+        }
+        let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: e.code.to_string(),
+                message: e.message,
+                rule: e.rule,
+                fields: e.fields,
+                findings: e.findings,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// JSON body extractor whose rejections are 400s naming the problem (and the field when known).
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(ApiError(json_rejection(rej))),
+        }
+    }
+}
+
+fn json_rejection(rej: JsonRejection) -> AppError {
+    match rej {
+        JsonRejection::JsonDataError(e) => {
+            // "Failed to deserialize the JSON body into the target type: name: invalid type…"
+            let text = e.body_text();
+            let detail = text.split_once(": ").map(|x| x.1).unwrap_or(&text).to_string();
+            let field =
+                detail.split_once(": ").map(|x| x.0.to_string()).filter(|f| !f.contains(' ')).unwrap_or_default();
+            let field =
+                if field.is_empty() { detail.split('`').nth(1).map(str::to_string).unwrap_or_default() } else { field };
+            AppError::bad_request(&field, format!("请求数据格式错误：{detail}"))
+        }
+        JsonRejection::JsonSyntaxError(e) => AppError::bad_request("", format!("JSON 语法错误：{}", e.body_text())),
+        JsonRejection::MissingJsonContentType(_) => {
+            AppError::bad_request("", "请求须为 JSON（Content-Type: application/json）")
+        }
+        JsonRejection::BytesRejection(_) => AppError::too_large("请求体过大或无法读取"),
+        other => AppError::bad_request("", other.body_text()),
+    }
+}
+
+/// `/api/v1` routes.
+pub fn routes() -> Router<AppState> {
+    use handlers::*;
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+        .route("/me/password", post(change_password))
+        .route("/orgs", get(list_orgs).post(create_org))
+        .route("/orgs/{id}", get(get_org).patch(update_org))
+        .route("/orgs/{id}/move", post(move_org))
+        .route("/orgs/{id}/dissolve", post(dissolve_org))
+        .route("/orgs/{id}/positions", get(list_positions).post(add_position))
+        .route("/orgs/{id}/positions/{pid}/end", post(end_position))
+        .route("/orgs/{id}/findings", get(org_findings))
+        .route("/members", get(list_members).post(create_member))
+        .route("/members/export.xlsx", get(export_members))
+        .route("/members/import/template.xlsx", get(import_template))
+        .route("/members/import", post(import_members))
+        .route("/members/{id}", get(get_member).put(update_member))
+        .route("/members/{id}/transfer", post(transfer_member))
+        .route("/members/{id}/status", post(change_member_status))
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{id}/active", post(set_user_active))
+        .route("/audit", get(list_audit))
+        .route("/findings", get(list_findings))
+        .route("/stats", get(stats))
+        .route("/openapi.json", get(openapi_json))
+}
+
+async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// `/api/docs`: Swagger UI served from the binary.
+pub fn docs_routes() -> Router<AppState> {
+    Router::new()
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi-ui.json", ApiDoc::openapi()))
+        .route("/api", get(|| async { Html("<a href=\"/api/docs/\">/api/docs</a>") }))
+}

@@ -1,0 +1,232 @@
+//! HTML pages (askama). Every form posts back, re-renders with the typed values and per-field
+//! messages on error, and redirects after success (POST-redirect-GET).
+
+mod members;
+mod misc;
+mod orgs;
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::auth::scope::Scope;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::web::AppState;
+
+/// Page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(misc::routes()).merge(orgs::routes()).merge(members::routes())
+}
+
+/// What the layout needs on every page.
+pub struct Ctx {
+    /// Nav section to highlight.
+    pub section: &'static str,
+    /// User's name.
+    pub display_name: String,
+    /// Role label.
+    pub role_label: &'static str,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// May change data.
+    pub can_write: bool,
+    /// May read the audit log.
+    pub can_audit: bool,
+    /// Message after a successful action.
+    pub flash: String,
+    /// User id.
+    pub user_id: i64,
+}
+
+impl Ctx {
+    /// Builds the layout context.
+    pub fn new(scope: &Scope, section: &'static str, flash: &Flash) -> Ctx {
+        Ctx {
+            section,
+            display_name: scope.display_name.clone(),
+            role_label: scope.role.label(),
+            csrf: scope.csrf.clone(),
+            can_write: scope.can_write(),
+            can_audit: scope.role != Role::Member,
+            flash: flash.0.clone(),
+            user_id: scope.user_id,
+        }
+    }
+}
+
+/// The `ok` query parameter after a redirect, turned into a message.
+pub struct Flash(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Flash {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let code = parts
+            .uri
+            .query()
+            .and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "ok").map(|(_, v)| v.to_string())
+            })
+            .unwrap_or_default();
+        let msg = match code.as_str() {
+            "saved" => "已保存。",
+            "created" => "已创建。",
+            "moved" => "隶属关系已调整。",
+            "dissolved" => "组织已撤销（历史记录保留）。",
+            "transferred" => "组织关系已转接。",
+            "status" => "党员状态已更新。",
+            "password" => "密码已修改。",
+            "position" => "班子成员已更新。",
+            _ => "",
+        };
+        Ok(Flash(msg.to_string()))
+    }
+}
+
+/// Renders a template into a response (a render failure is a 500 with the generic page).
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => error_page(&AppError::internal(e)),
+    }
+}
+
+/// Like [`render`] with a status code (422 for a re-rendered form).
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    let mut r = render(t);
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = status;
+    }
+    r
+}
+
+/// Redirect after a successful POST.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "misc/error.html")]
+struct ErrorTpl<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// The HTML error page for an error.
+pub fn error_page(e: &AppError) -> Response {
+    if e.status >= 500 {
+        tracing::error!(error = %e, "internal error");
+    }
+    let title = match e.status {
+        401 => "请先登录",
+        403 => "无权操作",
+        404 => "页面不存在",
+        413 => "上传内容过大",
+        429 => "操作过于频繁",
+        s if s >= 500 => "出错了",
+        _ => "请求有误",
+    };
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = ErrorTpl { title, message: &e.message }.render().unwrap_or_else(|_| e.message.clone());
+    (status, Html(body)).into_response()
+}
+
+/// The 404 page.
+pub fn not_found_page() -> Response {
+    let mut e = AppError::not_found();
+    e.message = "您访问的页面不存在，或您无权查看。".into();
+    error_page(&e)
+}
+
+/// Field errors of a form, for templates.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Implements `err`/`bad`/`opt` for a template struct with an `errors` field.
+macro_rules! form_helpers {
+    ($t:ty) => {
+        impl $t {
+            /// The message for a field, or "".
+            #[allow(dead_code)]
+            pub fn err(&self, field: &str) -> &str {
+                self.errors.get(field).map(String::as_str).unwrap_or("")
+            }
+            /// "bad" when the field has an error (CSS class).
+            #[allow(dead_code)]
+            pub fn bad(&self, field: &str) -> &'static str {
+                if self.errors.contains_key(field) { "bad" } else { "" }
+            }
+            /// An optional number as text.
+            #[allow(dead_code)]
+            pub fn opt<N: std::fmt::Display>(&self, v: &Option<N>) -> String {
+                v.as_ref().map(|n| n.to_string()).unwrap_or_default()
+            }
+        }
+    };
+}
+pub(crate) use form_helpers;
+
+/// Empty strings become None; other text is trimmed.
+pub fn opt_text(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() { None } else { Some(t.to_string()) }
+}
+
+/// Parses an optional date field, recording a message when it is malformed.
+pub fn opt_date(s: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match crate::excel::parse_date_loose(t) {
+        Some(d) => Some(d),
+        None => {
+            errors.insert(field.to_string(), "日期格式应为 2024-05-01".to_string());
+            None
+        }
+    }
+}
+
+/// Parses an optional id field.
+pub fn opt_id(s: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<i64>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.insert(field.to_string(), "应为数字编号".to_string());
+            None
+        }
+    }
+}
+
+/// Splits an error into form-level message and field messages.
+pub fn split_error(e: &AppError) -> (String, FieldErrors) {
+    let general = if e.fields.is_empty() || e.status == 409 || e.rule.is_some() {
+        e.message.clone()
+    } else {
+        "请修改标红的项目后重新提交。".to_string()
+    };
+    (general, e.fields.clone())
+}
+
+/// Visible live orgs of the given kinds as (id, indented name) for selects.
+pub async fn org_options(
+    st: &AppState,
+    scope: &Scope,
+    kinds: &[crate::domain::OrgKind],
+) -> Result<Vec<(i64, String)>, AppError> {
+    let tree = crate::service::orgs::tree(&st.db, scope, None, None).await?;
+    Ok(tree
+        .into_iter()
+        .filter(|n| kinds.is_empty() || kinds.contains(&n.kind))
+        .map(|n| (n.id, format!("{}{}", "　".repeat(n.level.min(4)), n.name)))
+        .collect())
+}
