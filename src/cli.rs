@@ -47,6 +47,17 @@ enum Cmd {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Create the root org (校党委) of a new installation.
+    Init {
+        #[command(flatten)]
+        db: DbArg,
+        /// Name, e.g. 中共某某大学委员会
+        #[arg(long)]
+        name: String,
+        /// Founding date (default today).
+        #[arg(long)]
+        established_on: Option<chrono::NaiveDate>,
+    },
     /// Load synthetic demo data into an empty database.
     Demo {
         #[command(flatten)]
@@ -191,6 +202,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("jiceng 已启动：http://{}/  （API 文档：/api/docs/）", listener.local_addr()?);
             axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Init { db, name, established_on } => {
+            let database = open(&db.database).await?;
+            let on = established_on.unwrap_or_else(crate::util::today);
+            match crate::service::orgs::create_root(&database, &Scope::system("命令行"), &name, on).await {
+                Ok(o) => {
+                    eprintln!("已建立根组织「{}」（编号 {}）。下一步：jiceng user add --username admin --role school_admin --password-stdin", o.name, o.id);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("失败：{}", e.message);
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Cmd::Migrate { db } => {
             open(&db.database).await?;

@@ -61,7 +61,9 @@ pub async fn insert_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    let per_chunk = (8000 / columns.len().max(1)).max(1);
+    // ~500 parameters a statement: SQLite resolves each `$n` by scanning the parameter names, so
+    // the cost of binding grows with the square of the statement size.
+    let per_chunk = (500 / columns.len().max(1)).max(1);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let chunk: Vec<Vec<Arg>> = it.by_ref().take(per_chunk).collect();

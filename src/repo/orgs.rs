@@ -379,6 +379,8 @@ pub struct PositionRow {
     pub member_id: i64,
     /// Member's name.
     pub member_name: String,
+    /// Org's name.
+    pub org_name: String,
     /// Role.
     pub role: PositionRole,
     /// Start.
@@ -401,8 +403,8 @@ pub async fn positions_of_member(conn: &mut Conn, member_id: i64) -> Result<Vec<
 
 async fn positions_where(conn: &mut Conn, cond: &str, id: i64) -> Result<Vec<PositionRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT p.id, p.org_id, p.member_id, pe.name AS member_name, p.role, p.start_on, p.end_on, m.full_on
-         FROM org_position p JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id
+        "SELECT p.id, p.org_id, p.member_id, pe.name AS member_name, o.name AS org_name, p.role, p.start_on, p.end_on, m.full_on
+         FROM org_position p JOIN org o ON o.id = p.org_id JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id
          WHERE {cond} ORDER BY p.end_on IS NOT NULL, p.start_on DESC, p.id"
     );
     let rows = sqlx::query(&sql).bind(id).fetch_all(&mut *conn).await?;
@@ -417,6 +419,7 @@ async fn positions_where(conn: &mut Conn, cond: &str, id: i64) -> Result<Vec<Pos
                 org_id: r.try_get("org_id")?,
                 member_id: r.try_get("member_id")?,
                 member_name: r.try_get("member_name")?,
+                org_name: r.try_get("org_name")?,
                 role: PositionRole::parse(&role).unwrap_or(PositionRole::CommitteeMember),
                 start_on: parse_date(&s).unwrap_or_default(),
                 end_on: e.as_deref().and_then(parse_date),
@@ -433,7 +436,7 @@ pub async fn current_positions_in_scope(
     on: NaiveDate,
 ) -> Result<HashMap<i64, Vec<PositionRow>>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT p.id, p.org_id, p.member_id, pe.name AS member_name, p.role, p.start_on, p.end_on, m.full_on
+        "SELECT p.id, p.org_id, p.member_id, pe.name AS member_name, o.name AS org_name, p.role, p.start_on, p.end_on, m.full_on
          FROM org_position p JOIN org o ON o.id = p.org_id JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id
          WHERE o.path LIKE $1 ESCAPE '\\' AND p.start_on <= $2 AND (p.end_on IS NULL OR p.end_on > $2)",
     )
@@ -451,6 +454,7 @@ pub async fn current_positions_in_scope(
             org_id: r.try_get("org_id")?,
             member_id: r.try_get("member_id")?,
             member_name: r.try_get("member_name")?,
+            org_name: r.try_get("org_name")?,
             role: PositionRole::parse(&role).unwrap_or(PositionRole::CommitteeMember),
             start_on: parse_date(&s).unwrap_or_default(),
             end_on: None,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use crate::auth::scope::Scope;
 use crate::db::Db;
 use crate::domain::{OrgKind, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::repo::{members as members_repo, orgs as orgs_repo};
 use crate::rules::Finding;
 use crate::rules::member::{MemberFacts, check_member};
@@ -13,21 +13,41 @@ use crate::rules::structure::{CommitteeSeat, OrgFacts, StructureSettings, check_
 
 /// Findings for the subtree of `org` (default: the whole scope), most severe first.
 pub async fn for_scope(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
+    compute(db, scope, org, as_of, false).await
+}
+
+/// Findings about one org only (its page): its structure, not its members or descendants.
+pub async fn for_org(db: &Db, scope: &Scope, org_id: i64, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
+    compute(db, scope, Some(org_id), as_of, true).await
+}
+
+async fn compute(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate, only_root: bool) -> AppResult<Vec<Finding>> {
     if scope.role == Role::Member {
         return Ok(Vec::new());
     }
-    let tree = crate::service::orgs::tree(db, scope, None, org).await?;
+    let scope = &crate::service::orgs::narrow(db, scope, org).await?;
+    let tree = crate::service::orgs::tree(db, scope, None, None).await?;
     let mut conn = db.pool.acquire().await?;
-    let root_path = match org {
-        Some(id) => orgs_repo::get(&mut conn, scope, id).await?.ok_or_else(AppError::not_found)?.path,
-        None => scope.root_path.clone(),
+    let root_path = scope.root_path.clone();
+    let live = if only_root {
+        orgs_repo::get(&mut conn, scope, scope.org_id).await?.into_iter().collect()
+    } else {
+        orgs_repo::list(&mut conn, scope, false).await?
     };
-    let live = orgs_repo::list(&mut conn, scope, false).await?;
     let by_id: std::collections::HashMap<i64, &orgs_repo::OrgRow> = live.iter().map(|o| (o.id, o)).collect();
-    let seats = orgs_repo::current_positions_in_scope(&mut conn, scope, as_of).await?;
+    let seats = if only_root {
+        let current = orgs_repo::positions(&mut conn, scope.org_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.start_on <= as_of && p.end_on.is_none_or(|e| e > as_of))
+            .collect();
+        std::collections::HashMap::from([(scope.org_id, current)])
+    } else {
+        orgs_repo::current_positions_in_scope(&mut conn, scope, as_of).await?
+    };
     let settings = StructureSettings::default();
     let mut out = Vec::new();
-    for node in &tree {
+    for node in tree.iter().take(if only_root { 1 } else { usize::MAX }) {
         if node.kind == OrgKind::Group {
             continue;
         }
@@ -58,7 +78,8 @@ pub async fn for_scope(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDat
         };
         out.extend(check_org(&facts, as_of, &settings));
     }
-    for m in members_repo::check_candidates(&mut conn, scope, &root_path).await? {
+    let candidates = if only_root { Vec::new() } else { members_repo::check_candidates(&mut conn, scope, &root_path).await? };
+    for m in candidates {
         let facts = MemberFacts {
             member_id: m.id,
             name: m.name,
@@ -78,10 +99,4 @@ pub async fn for_scope(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDat
         a.severity.cmp(&b.severity).then_with(|| a.rule.cmp(&b.rule)).then(a.subject_id.cmp(&b.subject_id))
     });
     Ok(out)
-}
-
-/// Findings about one org only (its page).
-pub async fn for_org(db: &Db, scope: &Scope, org_id: i64, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
-    let all = for_scope(db, scope, Some(org_id), as_of).await?;
-    Ok(all.into_iter().filter(|f| f.subject_kind == "org" && f.subject_id == org_id).collect())
 }

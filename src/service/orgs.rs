@@ -144,6 +144,41 @@ pub async fn create(db: &Db, scope: &Scope, c: CreateOrg) -> AppResult<OrgRow> {
     Ok(org)
 }
 
+/// Creates the root org (the 校党委) of an empty installation.
+pub async fn create_root(db: &Db, scope: &Scope, name: &str, established_on: NaiveDate) -> AppResult<OrgRow> {
+    let name = check_name(name)?;
+    let mut w = db.begin_write().await?;
+    if repo::root(&mut w.tx).await?.is_some() {
+        return Err(AppError::invalid_field("name", "已存在根组织（校党委），不能重复创建"));
+    }
+    let new = NewOrg {
+        parent_id: None,
+        kind: OrgKind::UniversityCommittee,
+        category: None,
+        name,
+        joint_branch: false,
+        established_on,
+        term_start: None,
+    };
+    let org = repo::insert(&mut w.tx, &new, "/", 0).await?;
+    audit::append(
+        &mut w.tx,
+        scope,
+        AuditEntry {
+            action: "create",
+            entity: "org",
+            entity_id: Some(org.id),
+            org_path: Some(&org.path),
+            summary: format!("建立根组织「{}」", org.name),
+            before: None,
+            after: json(&org),
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(org)
+}
+
 /// Edits an org; a rename or category change opens a new version on the effective date.
 pub async fn update(db: &Db, scope: &Scope, id: i64, u: UpdateOrg) -> AppResult<OrgRow> {
     require_write(scope)?;
@@ -381,8 +416,27 @@ pub struct TreeNode {
     pub dissolved: bool,
 }
 
-/// The visible tree in depth-first order, live (`as_of` None) or as it was on a date.
+/// The scope narrowed to one visible org's subtree (404 when the org is not visible).
+pub async fn narrow(db: &Db, scope: &Scope, org: Option<i64>) -> AppResult<Scope> {
+    match org {
+        None => Ok(scope.clone()),
+        Some(id) => {
+            let mut conn = db.pool.acquire().await?;
+            let o = repo::get(&mut conn, scope, id).await?.ok_or_else(AppError::not_found)?;
+            let mut s = scope.clone();
+            if scope.role != Role::Member {
+                s.org_id = o.id;
+                s.root_path = o.path;
+            }
+            Ok(s)
+        }
+    }
+}
+
+/// The visible tree in depth-first order, live (`as_of` None) or as it was on a date, from the
+/// scope's anchor or from `root` (which must be visible today).
 pub async fn tree(db: &Db, scope: &Scope, as_of: Option<NaiveDate>, root: Option<i64>) -> AppResult<Vec<TreeNode>> {
+    let scope = &narrow(db, scope, root).await?;
     let mut conn = db.pool.acquire().await?;
     // (id, parent, kind, category, name, dissolved)
     let mut nodes: Vec<(i64, Option<i64>, OrgKind, Option<OrgCategory>, String, bool)> = Vec::new();
@@ -401,15 +455,7 @@ pub async fn tree(db: &Db, scope: &Scope, as_of: Option<NaiveDate>, root: Option
             counts = repo::counts_on(&mut conn, d).await?;
         }
     }
-    let anchor = root.unwrap_or(if scope.org_id > 0 {
-        scope.org_id
-    } else {
-        nodes.iter().find(|n| n.1.is_none()).map(|n| n.0).unwrap_or(0)
-    });
-    if root.is_some() {
-        // A requested root must itself be visible today.
-        repo::get(&mut conn, scope, anchor).await?.ok_or_else(AppError::not_found)?;
-    }
+    let anchor = if scope.org_id > 0 { scope.org_id } else { nodes.iter().find(|n| n.1.is_none()).map(|n| n.0).unwrap_or(0) };
     let mut children: BTreeMap<Option<i64>, Vec<usize>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
         children.entry(n.1).or_default().push(i);

@@ -170,6 +170,8 @@ pub struct OrgDetail {
     pub positions: Vec<PositionRow>,
     /// End of the current term.
     pub term_end: Option<NaiveDate>,
+    /// Date from which the higher organization reminds the org of its election (R3.5).
+    pub term_reminder: Option<NaiveDate>,
     /// Findings about this org.
     pub findings: Vec<Finding>,
     /// Direct children.
@@ -186,8 +188,9 @@ pub async fn org_detail(st: &AppState, scope: &Scope, id: i64) -> Result<OrgDeta
     let counts = tree.first().map(|n| n.subtree).unwrap_or_default();
     let children = tree.iter().filter(|n| n.level == 1).cloned().collect();
     let term_end = org.term_start.and_then(|t| crate::rules::structure::term_end(org.kind, t, &Default::default()));
+    let term_reminder = term_end.map(|e| crate::calendar::add_months(e, -6));
     let findings = crate::service::findings::for_org(&st.db, scope, id, crate::util::today()).await?;
-    Ok(OrgDetail { org, counts, positions, term_end, findings, children })
+    Ok(OrgDetail { org, counts, positions, term_end, term_reminder, findings, children })
 }
 
 /// One org.

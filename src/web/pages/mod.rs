@@ -43,6 +43,8 @@ pub struct Ctx {
     pub flash: String,
     /// User id.
     pub user_id: i64,
+    /// The member record of a `member` user.
+    pub member_id: Option<i64>,
 }
 
 impl Ctx {
@@ -57,6 +59,7 @@ impl Ctx {
             can_audit: scope.role != Role::Member,
             flash: flash.0.clone(),
             user_id: scope.user_id,
+            member_id: scope.member_id,
         }
     }
 }
