@@ -208,7 +208,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let on = established_on.unwrap_or_else(crate::util::today);
             match crate::service::orgs::create_root(&database, &Scope::system("命令行"), &name, on).await {
                 Ok(o) => {
-                    eprintln!("已建立根组织「{}」（编号 {}）。下一步：jiceng user add --username admin --role school_admin --password-stdin", o.name, o.id);
+                    eprintln!(
+                        "已建立根组织「{}」（编号 {}）。下一步：jiceng user add --username admin --role school_admin --password-stdin",
+                        o.name, o.id
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {

@@ -60,6 +60,21 @@ pub fn pinyin_keys(name: &str) -> (String, String) {
     (full, initials)
 }
 
+/// The roster's sort key: toneless pinyin syllables separated by spaces, so that names sort
+/// syllable by syllable (李煜鑫 "li yu xin" before 刘琴萍 "liu qin ping").
+pub fn pinyin_sort_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut parts: Vec<String> = Vec::new();
+    for (ch, py) in name.chars().zip(name.to_pinyin()) {
+        match py {
+            Some(p) => parts.push(p.plain().to_string()),
+            None if ch.is_alphanumeric() => parts.push(ch.to_lowercase().collect()),
+            None => {}
+        }
+    }
+    parts.join(" ")
+}
+
 /// Escapes `%`, `_` and `\` for use inside a LIKE pattern with `ESCAPE '\'`.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -81,6 +96,13 @@ mod tests {
         assert_eq!(pinyin_keys("张三"), ("zhangsan".to_string(), "zs".to_string()));
         assert_eq!(pinyin_keys("欧阳娜娜").1, "oynn");
         assert_eq!(pinyin_keys("Anna李").0, "annali");
+    }
+
+    #[test]
+    fn sort_key_orders_syllable_by_syllable() {
+        assert_eq!(pinyin_sort_key("李煜鑫"), "li yu xin");
+        assert!(pinyin_sort_key("李煜鑫") < pinyin_sort_key("刘琴萍"));
+        assert!(pinyin_sort_key("张三") < pinyin_sort_key("张三丰"));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The scope of a request: who is asking and which part of the org tree they may see.
 
 use crate::domain::Role;
-use crate::util::like_escape;
 
 /// Computed once per request from the session; every repo function takes it.
 #[derive(Debug, Clone)]
@@ -25,10 +24,6 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// A LIKE pattern matching every path in the subtree (use with `ESCAPE '\'`).
-    pub fn path_like(&self) -> String {
-        format!("{}%", like_escape(&self.root_path))
-    }
     /// True when an org path lies in the visible subtree.
     pub fn covers(&self, path: &str) -> bool {
         match self.role {

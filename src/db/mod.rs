@@ -9,6 +9,7 @@ pub mod dialect;
 pub mod migrations;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -31,19 +32,28 @@ pub struct Db {
     pub backend: Backend,
     /// SQLite has one writer at a time: writers queue here instead of failing with SQLITE_BUSY.
     write_lock: Arc<Mutex<()>>,
+    /// Distinguishes databases opened by one process (cache keys).
+    pub instance: u64,
+    /// Bumped by every committed write of this process (cache invalidation).
+    pub generation: Arc<AtomicU64>,
 }
+
+static INSTANCES: AtomicU64 = AtomicU64::new(1);
 
 /// A write transaction; on SQLite it also holds the in-process writer lock.
 pub struct WriteTx {
     /// The open transaction.
     pub tx: Tx,
     _guard: Option<OwnedMutexGuard<()>>,
+    generation: Arc<AtomicU64>,
 }
 
 impl WriteTx {
     /// Commits the transaction (and releases the writer lock).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        Ok(())
     }
 }
 
@@ -77,14 +87,20 @@ impl Db {
                             conn.execute("PRAGMA journal_mode = WAL").await?;
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
                         }
-                        conn.execute("PRAGMA cache_size = -16000").await?;
+                        conn.execute("PRAGMA cache_size = -4000").await?;
                     }
                     Ok(())
                 })
             })
             .connect_with(opts)
             .await?;
-        Ok(Db { pool, backend, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Db {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+            instance: INSTANCES.fetch_add(1, Ordering::SeqCst),
+            generation: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// Begins a write transaction. On SQLite writers are serialized in-process first.
@@ -94,7 +110,7 @@ impl Db {
             Backend::Postgres => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx { tx, _guard: guard, generation: self.generation.clone() })
     }
 
     /// Applies every pending migration.

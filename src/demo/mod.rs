@@ -213,7 +213,7 @@ pub async fn load(db: &Db, spec: &DemoSpec, progress: bool) -> anyhow::Result<Lo
             next_member += 1;
             let org_id = base_org + m.org as i64;
             let person = unit.persons.get(m.person);
-            let sort_key = person.map(|p| pinyin_keys(&p.name).0).unwrap_or_default();
+            let sort_key = person.map(|p| crate::util::pinyin_sort_key(&p.name)).unwrap_or_default();
             member_rows.push(vec![
                 Arg::Int(id),
                 Arg::Int(base_person + m.person as i64),

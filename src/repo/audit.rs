@@ -124,13 +124,14 @@ pub struct AuditFilter {
 /// Lists events in the scope, newest first, 50 a page.
 pub async fn list(conn: &mut Conn, scope: &Scope, f: &AuditFilter) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
     let mut args = super::Args::default();
-    let like = args.text(scope.path_like());
-    // School admins also see events that belong to no org (users, settings, logins).
-    let mut wh = vec![if scope.root_path == "/" {
-        format!("(org_path LIKE {like} ESCAPE '\\' OR org_path IS NULL)")
-    } else {
-        format!("org_path LIKE {like} ESCAPE '\\'")
-    }];
+    let within = super::prefix_cond("org_path", &scope.root_path, &mut args);
+    // The root's administrators also see events that belong to no org (users, settings, logins).
+    let mut wh =
+        vec![if !scope.root_path.trim_matches('/').contains('/') && scope.role != crate::domain::Role::Member {
+            format!("({within} OR org_path IS NULL)")
+        } else {
+            within
+        }];
     if let Some(e) = f.entity.as_deref().filter(|s| !s.is_empty()) {
         wh.push(format!("entity = {}", args.text(e)));
     }

@@ -128,7 +128,7 @@ fn list_row(r: &AnyRow, scope: &Scope) -> Result<MemberListRow, sqlx::Error> {
 
 /// Builds the WHERE clause of a roster query; `org_path` is the already-scoped subtree to list.
 fn roster_where(scope: &Scope, org_path: &str, f: &MemberFilter, today: NaiveDate, args: &mut Args) -> String {
-    let mut wh = vec![format!("m.org_path LIKE {} ESCAPE '\\'", args.text(format!("{}%", like_escape(org_path))))];
+    let mut wh = vec![super::prefix_cond("m.org_path", org_path, args)];
     if scope.role == Role::Member {
         wh.push(format!("m.id = {}", args.int(scope.member_id.unwrap_or(-1))));
     }
@@ -136,12 +136,13 @@ fn roster_where(scope: &Scope, org_path: &str, f: &MemberFilter, today: NaiveDat
         let e = like_escape(&q.to_lowercase());
         if q.chars().any(|c| c.is_ascii_digit()) {
             // 工号/学号 (prefix or exact) or the tail of the 身份证号.
-            let p1 = args.text(format!("{}%", like_escape(q)));
+            let staff = super::prefix_cond("pe.staff_no", &q.to_uppercase(), args);
             let p2 = args.text(format!("%{}", like_escape(&q.to_uppercase())));
-            wh.push(format!("(pe.staff_no LIKE {p1} ESCAPE '\\' OR pe.id_card_no LIKE {p2} ESCAPE '\\')"));
+            wh.push(format!("({staff} OR pe.id_card_no LIKE {p2} ESCAPE '\\')"));
         } else if q.chars().all(|c| c.is_ascii_alphabetic()) {
-            let p = args.text(format!("{e}%"));
-            wh.push(format!("(pe.name_initials LIKE {p} ESCAPE '\\' OR pe.name_pinyin LIKE {p} ESCAPE '\\')"));
+            let ini = super::prefix_cond("pe.name_initials", &e, args);
+            let full = super::prefix_cond("pe.name_pinyin", &e, args);
+            wh.push(format!("({ini} OR {full})"));
         } else {
             wh.push(format!("pe.name LIKE {} ESCAPE '\\'", args.text(format!("%{}%", like_escape(q)))));
         }
@@ -201,7 +202,9 @@ pub async fn list(
     let mut args = Args::default();
     let wh = roster_where(scope, org_path, f, today, &mut args);
     let from = "member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id";
-    let count_sql = format!("SELECT COUNT(*) AS n FROM {from} WHERE {wh}");
+    // The count needs the person row only when a filter reads it, and never the org row.
+    let count_from = if wh.contains("pe.") { "member m JOIN person pe ON pe.id = m.person_id" } else { "member m" };
+    let count_sql = format!("SELECT COUNT(*) AS n FROM {count_from} WHERE {wh}");
     let total: i64 = args.bind(sqlx::query(&count_sql)).fetch_one(&mut *conn).await?.try_get("n")?;
     let per = f.per_page.unwrap_or(50).clamp(1, 200);
     let page = f.page.unwrap_or(1).max(1);
@@ -369,7 +372,11 @@ pub async fn update_person(conn: &mut Conn, id: i64, p: &PersonFields) -> Result
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE member SET sort_key = $1 WHERE person_id = $2").bind(py).bind(id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE member SET sort_key = $1 WHERE person_id = $2")
+        .bind(crate::util::pinyin_sort_key(&p.name))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -562,7 +569,7 @@ pub async fn status_events(conn: &mut Conn, member_id: i64) -> Result<Vec<Status
 /// Counts of the scope's members by category × status, for the dashboard.
 pub async fn counts_by_category(conn: &mut Conn, scope: &Scope) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
     let mut args = Args::default();
-    let mut wh = format!("m.org_path LIKE {} ESCAPE '\\'", args.text(scope.path_like()));
+    let mut wh = super::prefix_cond("m.org_path", &scope.root_path, &mut args);
     if scope.role == Role::Member {
         wh.push_str(&format!(" AND m.id = {}", args.int(scope.member_id.unwrap_or(-1))));
     }
@@ -607,9 +614,10 @@ pub async fn check_candidates(
     let rows = sqlx::query(
         "SELECT m.id, pe.name, pe.birth_date, pe.gender, m.status, m.joined_on, m.full_on, m.special_status, m.special_status_since, o.kind AS org_kind
          FROM member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id
-         WHERE m.org_path LIKE $1 ESCAPE '\\' AND (m.status = 'probationary' OR m.special_status <> 'normal' OR o.kind NOT IN ('branch', 'group'))",
+         WHERE m.org_path >= $1 AND m.org_path < $2 AND (m.status = 'probationary' OR m.special_status <> 'normal' OR o.kind NOT IN ('branch', 'group'))",
     )
-    .bind(format!("{}%", like_escape(org_path)))
+    .bind(org_path)
+    .bind(super::prefix_upper(org_path))
     .fetch_all(&mut *conn)
     .await?;
     let _ = scope;

@@ -8,6 +8,27 @@ pub mod users;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
+/// The exclusive upper bound of the strings that start with `prefix` (the prefix with its last
+/// character incremented): `col >= prefix AND col < upper` is an index range scan on every backend,
+/// where `LIKE 'prefix%'` is not (SQLite's LIKE is case-insensitive, PostgreSQL's needs `C` collation).
+pub fn prefix_upper(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    "\u{10FFFF}".to_string()
+}
+
+/// `(col >= $a AND col < $b)` selecting every value that starts with `prefix`.
+pub fn prefix_cond(col: &str, prefix: &str, args: &mut Args) -> String {
+    let lo = args.text(prefix);
+    let hi = args.text(prefix_upper(prefix));
+    format!("({col} >= {lo} AND {col} < {hi})")
+}
+
 /// A bound value of a dynamically built query.
 #[derive(Debug, Clone)]
 pub enum Arg {
@@ -83,4 +104,23 @@ pub async fn insert_rows(
         args.bind(sqlx::query(&sql)).execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_upper_increments_the_last_character() {
+        assert_eq!(prefix_upper("/1/5/"), "/1/50");
+        assert_eq!(prefix_upper("zs"), "zt");
+        assert_eq!(prefix_upper("S2023"), "S2024");
+        // Every path in the subtree /1/5/ sorts inside the range, and /1/50/ (a sibling) outside.
+        for inside in ["/1/5/", "/1/5/23/", "/1/5/9/100/"] {
+            assert!(inside >= "/1/5/" && inside < prefix_upper("/1/5/").as_str());
+        }
+        for outside in ["/1/50/", "/1/6/", "/1/4/", "/1/"] {
+            assert!(!(outside >= "/1/5/" && outside < prefix_upper("/1/5/").as_str()), "{outside}");
+        }
+    }
 }

@@ -68,10 +68,14 @@ fn org_from_row(r: &AnyRow) -> Result<OrgRow, sqlx::Error> {
 /// Every org visible to the scope (live ones, plus dissolved ones when asked), ordered by path.
 pub async fn list(conn: &mut Conn, scope: &Scope, include_dissolved: bool) -> Result<Vec<OrgRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT {ORG_COLS} FROM org WHERE path LIKE $1 ESCAPE '\\' {} ORDER BY depth, sort_order, id",
+        "SELECT {ORG_COLS} FROM org WHERE path >= $1 AND path < $2 {} ORDER BY depth, sort_order, id",
         if include_dissolved { "" } else { "AND dissolved_on IS NULL" }
     );
-    let rows = sqlx::query(&sql).bind(scope.path_like()).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(&sql)
+        .bind(&scope.root_path)
+        .bind(super::prefix_upper(&scope.root_path))
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(org_from_row).filter(|o| o.as_ref().map(|o| scope.covers(&o.path)).unwrap_or(true)).collect()
 }
 
@@ -105,8 +109,13 @@ pub async fn root(conn: &mut Conn) -> Result<Option<OrgRow>, sqlx::Error> {
 /// Finds a live org in scope by exact name (imports name branches).
 pub async fn find_by_name(conn: &mut Conn, scope: &Scope, name: &str) -> Result<Vec<OrgRow>, sqlx::Error> {
     let sql =
-        format!("SELECT {ORG_COLS} FROM org WHERE name = $1 AND path LIKE $2 ESCAPE '\\' AND dissolved_on IS NULL");
-    let rows = sqlx::query(&sql).bind(name).bind(scope.path_like()).fetch_all(&mut *conn).await?;
+        format!("SELECT {ORG_COLS} FROM org WHERE name = $1 AND path >= $2 AND path < $3 AND dissolved_on IS NULL");
+    let rows = sqlx::query(&sql)
+        .bind(name)
+        .bind(&scope.root_path)
+        .bind(super::prefix_upper(&scope.root_path))
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(org_from_row).collect()
 }
 
@@ -215,26 +224,28 @@ pub async fn reparent(conn: &mut Conn, org: &OrgRow, new_parent: &OrgRow) -> Res
     let new = format!("{}{}/", new_parent.path, org.id);
     let delta = new_parent.depth + 1 - org.depth;
     let old_len = i64::try_from(old.chars().count()).unwrap_or(i64::MAX);
-    let like = format!("{}%", crate::util::like_escape(&old));
+    let upper = super::prefix_upper(&old);
     sqlx::query("UPDATE org SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent.id)
         .bind(now_rfc3339())
         .bind(org.id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3 WHERE path LIKE $4 ESCAPE '\\'")
+    sqlx::query("UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3 WHERE path >= $4 AND path < $5")
         .bind(&new)
         .bind(old_len + 1)
         .bind(delta)
-        .bind(&like)
+        .bind(&old)
+        .bind(&upper)
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "UPDATE member SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path LIKE $3 ESCAPE '\\'",
+        "UPDATE member SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4",
     )
     .bind(&new)
     .bind(old_len + 1)
-    .bind(&like)
+    .bind(&old)
+    .bind(&upper)
     .execute(&mut *conn)
     .await?;
     Ok(new)
@@ -290,9 +301,10 @@ impl Counts {
 /// Direct member counts per org for the scope's subtree (live tree).
 pub async fn direct_counts(conn: &mut Conn, scope: &Scope) -> Result<HashMap<i64, Counts>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT org_id, status, COUNT(*) AS n FROM member WHERE org_path LIKE $1 ESCAPE '\\' GROUP BY org_id, status",
+        "SELECT org_id, status, COUNT(*) AS n FROM member WHERE org_path >= $1 AND org_path < $2 GROUP BY org_id, status",
     )
-    .bind(scope.path_like())
+    .bind(&scope.root_path)
+    .bind(super::prefix_upper(&scope.root_path))
     .fetch_all(&mut *conn)
     .await?;
     let mut out: HashMap<i64, Counts> = HashMap::new();
@@ -438,9 +450,10 @@ pub async fn current_positions_in_scope(
     let rows = sqlx::query(
         "SELECT p.id, p.org_id, p.member_id, pe.name AS member_name, o.name AS org_name, p.role, p.start_on, p.end_on, m.full_on
          FROM org_position p JOIN org o ON o.id = p.org_id JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id
-         WHERE o.path LIKE $1 ESCAPE '\\' AND p.start_on <= $2 AND (p.end_on IS NULL OR p.end_on > $2)",
+         WHERE o.path >= $1 AND o.path < $2 AND p.start_on <= $3 AND (p.end_on IS NULL OR p.end_on > $3)",
     )
-    .bind(scope.path_like())
+    .bind(&scope.root_path)
+    .bind(super::prefix_upper(&scope.root_path))
     .bind(fmt_date(on))
     .fetch_all(&mut *conn)
     .await?;

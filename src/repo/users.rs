@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use crate::auth::scope::Scope;
 use crate::db::Conn;
 use crate::domain::Role;
-use crate::util::{like_escape, now_rfc3339};
+use crate::util::now_rfc3339;
 
 /// A user as listed (never the hash).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -83,10 +83,14 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<UserAuth>, sqlx::E
 /// Users anchored inside the scope.
 pub async fn list(conn: &mut Conn, scope: &Scope) -> Result<Vec<UserRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT {USER_COLS} FROM app_user u LEFT JOIN org o ON o.id = u.org_id WHERE o.path LIKE $1 ESCAPE '\\' {} ORDER BY u.role, u.username",
-        if scope.root_path == "/" { "OR u.org_id IS NULL" } else { "" }
+        "SELECT {USER_COLS} FROM app_user u LEFT JOIN org o ON o.id = u.org_id WHERE (o.path >= $1 AND o.path < $2) {} ORDER BY u.role, u.username",
+        if scope.role == Role::SchoolAdmin { "OR u.org_id IS NULL" } else { "" }
     );
-    let rows = sqlx::query(&sql).bind(format!("{}%", like_escape(&scope.root_path))).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(&sql)
+        .bind(&scope.root_path)
+        .bind(super::prefix_upper(&scope.root_path))
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(|r| user_from(r).map(|u| u.user)).collect()
 }
 

@@ -1,5 +1,9 @@
 //! Open findings for a scope: structural checks on every org and checks on members.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDate;
 
 use crate::auth::scope::Scope;
@@ -13,7 +17,40 @@ use crate::rules::structure::{CommitteeSeat, OrgFacts, StructureSettings, check_
 
 /// Findings for the subtree of `org` (default: the whole scope), most severe first.
 pub async fn for_scope(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
-    compute(db, scope, org, as_of, false).await
+    let narrowed = crate::service::orgs::narrow(db, scope, org).await?;
+    let key = (db.instance, narrowed.root_path.clone(), narrowed.role == Role::Member, as_of);
+    let generation = db.generation.load(std::sync::atomic::Ordering::SeqCst);
+    if let Some(hit) = cache_get(&key, generation) {
+        return Ok(hit);
+    }
+    let out = compute(db, &narrowed, None, as_of, false).await?;
+    cache_put(key, generation, &out);
+    Ok(out)
+}
+
+type CacheKey = (u64, String, bool, NaiveDate);
+type CacheMap = HashMap<CacheKey, (u64, Instant, Arc<Vec<Finding>>)>;
+
+/// Whole-subtree findings are recomputed after any write of this process, and at least every
+/// [`CACHE_TTL`] (writes by other processes, e.g. a command-line import).
+const CACHE_TTL: Duration = Duration::from_secs(60);
+
+fn cache() -> &'static Mutex<CacheMap> {
+    static CACHE: OnceLock<Mutex<CacheMap>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn cache_get(key: &CacheKey, generation: u64) -> Option<Vec<Finding>> {
+    let map = cache().lock().ok()?;
+    let (g, at, v) = map.get(key)?;
+    (*g == generation && at.elapsed() < CACHE_TTL).then(|| v.as_ref().clone())
+}
+
+fn cache_put(key: CacheKey, generation: u64, v: &[Finding]) {
+    if let Ok(mut map) = cache().lock() {
+        map.retain(|_, (g, at, _)| at.elapsed() < CACHE_TTL && *g == generation);
+        map.insert(key, (generation, Instant::now(), Arc::new(v.to_vec())));
+    }
 }
 
 /// Findings about one org only (its page): its structure, not its members or descendants.
@@ -21,7 +58,13 @@ pub async fn for_org(db: &Db, scope: &Scope, org_id: i64, as_of: NaiveDate) -> A
     compute(db, scope, Some(org_id), as_of, true).await
 }
 
-async fn compute(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate, only_root: bool) -> AppResult<Vec<Finding>> {
+async fn compute(
+    db: &Db,
+    scope: &Scope,
+    org: Option<i64>,
+    as_of: NaiveDate,
+    only_root: bool,
+) -> AppResult<Vec<Finding>> {
     if scope.role == Role::Member {
         return Ok(Vec::new());
     }
@@ -78,7 +121,8 @@ async fn compute(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate, onl
         };
         out.extend(check_org(&facts, as_of, &settings));
     }
-    let candidates = if only_root { Vec::new() } else { members_repo::check_candidates(&mut conn, scope, &root_path).await? };
+    let candidates =
+        if only_root { Vec::new() } else { members_repo::check_candidates(&mut conn, scope, &root_path).await? };
     for m in candidates {
         let facts = MemberFacts {
             member_id: m.id,

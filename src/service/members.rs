@@ -103,10 +103,13 @@ pub fn validate(input: &MemberInput, today: NaiveDate) -> AppResult<(PersonField
     };
     let birth_date = input.birth_date.or(id_card.as_ref().map(|i| i.birth_date()));
     let gender = input.gender.or(id_card.as_ref().map(|i| i.gender()));
-    if birth_date.is_none() {
+    // When the 身份证号 itself is wrong, its message is the one to fix; do not repeat it on the
+    // fields it would have filled.
+    let id_bad = errs.contains_key("id_card_no");
+    if birth_date.is_none() && !id_bad {
         errs.insert("birth_date".into(), "请填写出生日期或有效的身份证号".into());
     }
-    if gender.is_none() {
+    if gender.is_none() && !id_bad {
         errs.insert("gender".into(), "请选择性别或填写有效的身份证号".into());
     }
     if input.category.is_none() {
@@ -238,7 +241,7 @@ pub async fn insert_validated(
     org: &OrgRow,
 ) -> AppResult<i64> {
     let person_id = repo::insert_person(conn, person).await?;
-    let (sort_key, _) = crate::util::pinyin_keys(&person.name);
+    let sort_key = crate::util::pinyin_sort_key(&person.name);
     let id = repo::insert_member(conn, person_id, org.id, &org.path, m, &sort_key).await?;
     if m.special_status != SpecialStatus::Normal {
         repo::insert_status_event(

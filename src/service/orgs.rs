@@ -455,7 +455,8 @@ pub async fn tree(db: &Db, scope: &Scope, as_of: Option<NaiveDate>, root: Option
             counts = repo::counts_on(&mut conn, d).await?;
         }
     }
-    let anchor = if scope.org_id > 0 { scope.org_id } else { nodes.iter().find(|n| n.1.is_none()).map(|n| n.0).unwrap_or(0) };
+    let anchor =
+        if scope.org_id > 0 { scope.org_id } else { nodes.iter().find(|n| n.1.is_none()).map(|n| n.0).unwrap_or(0) };
     let mut children: BTreeMap<Option<i64>, Vec<usize>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
         children.entry(n.1).or_default().push(i);

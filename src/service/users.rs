@@ -154,10 +154,39 @@ pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Builds the scope of the session behind a raw token.
+type ScopeCache = std::collections::HashMap<(u64, String), (u64, std::time::Instant, Scope)>;
+
+fn scope_cache() -> &'static std::sync::Mutex<ScopeCache> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<ScopeCache>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Builds the scope of the session behind a raw token. Resolved scopes are kept for a few seconds
+/// and dropped by any committed write of this process (logout, password change, role change…).
 pub async fn scope_for_token(db: &Db, token: &str) -> AppResult<Option<Scope>> {
+    let hash = sha256_hex(token);
+    let key = (db.instance, hash.clone());
+    let generation = db.generation.load(std::sync::atomic::Ordering::SeqCst);
+    if let Ok(map) = scope_cache().lock() {
+        if let Some((g, at, scope)) = map.get(&key) {
+            if *g == generation && at.elapsed() < std::time::Duration::from_secs(10) {
+                return Ok(Some(scope.clone()));
+            }
+        }
+    }
+    let scope = load_scope(db, &hash).await?;
+    if let (Some(s), Ok(mut map)) = (&scope, scope_cache().lock()) {
+        if map.len() > 10_000 {
+            map.clear();
+        }
+        map.insert(key, (generation, std::time::Instant::now(), s.clone()));
+    }
+    Ok(scope)
+}
+
+async fn load_scope(db: &Db, token_hash: &str) -> AppResult<Option<Scope>> {
     let mut conn = db.pool.acquire().await?;
-    let Some((user_id, kind, csrf)) = repo::session(&mut conn, &sha256_hex(token)).await? else {
+    let Some((user_id, kind, csrf)) = repo::session(&mut conn, token_hash).await? else {
         return Ok(None);
     };
     let Some(u) = repo::by_id(&mut conn, user_id).await? else { return Ok(None) };

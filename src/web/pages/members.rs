@@ -51,6 +51,13 @@ struct ListTpl {
 }
 form_helpers!(ListTpl);
 
+impl ListTpl {
+    /// Lists never show a whole 身份证号; the profile does, to roles that need it.
+    fn mask(&self, id: Option<&str>) -> String {
+        id.map(|s| if s.contains('*') { s.to_string() } else { crate::domain::idcard::mask(s) }).unwrap_or_default()
+    }
+}
+
 /// The raw query string form of the roster filters; lenient so a half-typed filter never fails.
 #[derive(Deserialize, Default)]
 struct ListQ {
