@@ -111,7 +111,8 @@ test('admin: import a 2-row CSV — preview, confirm, imported', async () => {
       await page.goto(`/members?q=${encodeURIComponent(r.name)}`);
       assert.deepEqual(await texts(page.locator('td[data-label="姓名"]')), [r.name], `${r.name} is in the roster`);
       assert.deepEqual(await texts(page.locator('td[data-label="所在组织"]')), [branch.name]);
-      assert.deepEqual(await texts(page.locator('td[data-label="身份证号"]')), [r.id]);
+      // Lists mask the 身份证号 (first 3 and last 4 characters stay).
+      assert.deepEqual(await texts(page.locator('td[data-label="身份证号"]')), [`${r.id.slice(0, 3)}${'*'.repeat(11)}${r.id.slice(-4)}`]);
       assert.deepEqual(await texts(page.locator('td[data-label="党员类别"]')), [r.status]);
     }
   } finally {

@@ -49,6 +49,19 @@ pub struct Stats {
     pub findings: Vec<Finding>,
     /// Findings by severity: block, warn, info.
     pub finding_counts: [usize; 3],
+    /// Findings per rule, most frequent first.
+    pub by_rule: Vec<RuleCount>,
+}
+
+/// How many findings one rule produced.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RuleCount {
+    /// RULES.md id.
+    pub rule: String,
+    /// Most severe level among them.
+    pub severity: Severity,
+    /// How many.
+    pub count: usize,
 }
 
 /// Computes the dashboard for a scope.
@@ -87,6 +100,17 @@ pub async fn stats(db: &Db, scope: &Scope) -> AppResult<Stats> {
         findings.iter().filter(|f| f.severity == Severity::Warn).count(),
         findings.iter().filter(|f| f.severity == Severity::Info).count(),
     ];
+    let mut by_rule: Vec<RuleCount> = Vec::new();
+    for f in &findings {
+        match by_rule.iter_mut().find(|r| r.rule == f.rule) {
+            Some(r) => {
+                r.count += 1;
+                r.severity = r.severity.min(f.severity);
+            }
+            None => by_rule.push(RuleCount { rule: f.rule.clone(), severity: f.severity, count: 1 }),
+        }
+    }
+    by_rule.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.count.cmp(&a.count)));
     findings.truncate(200);
-    Ok(Stats { scope_name, by_category, full, probationary, orgs: kinds, findings, finding_counts })
+    Ok(Stats { scope_name, by_category, full, probationary, orgs: kinds, findings, finding_counts, by_rule })
 }

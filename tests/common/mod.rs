@@ -560,3 +560,11 @@ macro_rules! assert_status {
         assert_eq!(*s, $status, "unexpected status; body: {v}");
     }};
 }
+
+/// The cells of the first sheet of an xlsx file, as text.
+pub fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx file");
+    let range = book.worksheet_range_at(0).expect("a sheet").expect("a readable sheet");
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}

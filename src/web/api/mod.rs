@@ -106,7 +106,14 @@ fn json_rejection(rej: JsonRejection) -> AppError {
                 if field.is_empty() { detail.split('`').nth(1).map(str::to_string).unwrap_or_default() } else { field };
             AppError::bad_request(&field, format!("请求数据格式错误：{detail}"))
         }
-        JsonRejection::JsonSyntaxError(e) => AppError::bad_request("", format!("JSON 语法错误：{}", e.body_text())),
+        JsonRejection::JsonSyntaxError(e) => {
+            // "Failed to parse the request body as JSON: category: expected value…": a value of the
+            // wrong shape inside a field (e.g. an array for an enum) is a syntax error; name the field.
+            let text = e.body_text();
+            let detail = text.split_once(": ").map(|x| x.1).unwrap_or(&text);
+            let field = detail.split_once(": ").map(|x| x.0).filter(|f| !f.contains(' ')).unwrap_or_default();
+            AppError::bad_request(field, format!("JSON 语法错误：{text}"))
+        }
         JsonRejection::MissingJsonContentType(_) => {
             AppError::bad_request("", "请求须为 JSON（Content-Type: application/json）")
         }

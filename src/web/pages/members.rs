@@ -52,6 +52,20 @@ struct ListTpl {
 form_helpers!(ListTpl);
 
 impl ListTpl {
+    /// True when a filter other than the search box is in use (the "more filters" box opens).
+    fn advanced(&self) -> bool {
+        let f = &self.f;
+        f.category.is_some()
+            || f.status.is_some()
+            || f.special_status.is_some()
+            || f.education.is_some()
+            || f.title.is_some()
+            || f.age_min.is_some()
+            || f.age_max.is_some()
+            || f.joined_year.is_some()
+            || f.sort.is_some()
+    }
+
     /// Lists never show a whole 身份证号; the profile does, to roles that need it.
     fn mask(&self, id: Option<&str>) -> String {
         id.map(|s| if s.contains('*') { s.to_string() } else { crate::domain::idcard::mask(s) }).unwrap_or_default()

@@ -132,11 +132,23 @@ async fn home(State(st): State<AppState>, u: PageUser, flash: Flash) -> Response
 struct FindingsTpl {
     ctx: Ctx,
     findings: Vec<Finding>,
+    rule: String,
 }
 
-async fn findings(State(st): State<AppState>, u: PageUser, flash: Flash) -> Response {
+#[derive(Deserialize, Default)]
+struct FindingsQ {
+    #[serde(default)]
+    rule: String,
+}
+
+async fn findings(State(st): State<AppState>, u: PageUser, flash: Flash, Query(q): Query<FindingsQ>) -> Response {
     match crate::service::findings::for_scope(&st.db, &u.scope, None, crate::util::today()).await {
-        Ok(findings) => render(&FindingsTpl { ctx: Ctx::new(&u.scope, "findings", &flash), findings }),
+        Ok(mut findings) => {
+            if !q.rule.is_empty() {
+                findings.retain(|f| f.rule == q.rule);
+            }
+            render(&FindingsTpl { ctx: Ctx::new(&u.scope, "findings", &flash), findings, rule: q.rule })
+        }
         Err(e) => error_page(&e),
     }
 }
