@@ -309,7 +309,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let f = crate::repo::members::MemberFilter { org, ..Default::default() };
             let bytes = crate::service::export::members_xlsx(&database, &scope, &f)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
+                .map_err(|e| anyhow::anyhow!(e.message.clone()))?;
             std::fs::write(&out, bytes)?;
             eprintln!("已导出到 {}", out.display());
             Ok(ExitCode::SUCCESS)
@@ -320,7 +320,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let date = as_of.unwrap_or_else(crate::util::today);
             let findings = crate::service::findings::for_scope(&database, &scope, None, date)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
+                .map_err(|e| anyhow::anyhow!(e.message.clone()))?;
             for f in &findings {
                 println!("[{}] {} {}（{}）", f.severity.label(), f.rule, f.message_zh, f.source);
             }

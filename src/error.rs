@@ -4,10 +4,28 @@ use std::collections::BTreeMap;
 
 use crate::rules::{Finding, Severity};
 
+/// What went wrong (boxed so `Result<T, AppError>` stays one pointer wide); fields are read
+/// through `Deref`.
+#[derive(Debug)]
+pub struct AppError(Box<AppErrorInner>);
+
+impl std::ops::Deref for AppError {
+    type Target = AppErrorInner;
+    fn deref(&self) -> &AppErrorInner {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AppError {
+    fn deref_mut(&mut self) -> &mut AppErrorInner {
+        &mut self.0
+    }
+}
+
 /// What went wrong, with the HTTP status it maps to, a stable code, a Chinese message, the rule
 /// id when a rule refused, and per-field messages.
 #[derive(Debug)]
-pub struct AppError {
+pub struct AppErrorInner {
     /// HTTP status code.
     pub status: u16,
     /// Stable snake_case code for programs.
@@ -29,7 +47,7 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        AppError {
+        AppError(Box::new(AppErrorInner {
             status,
             code,
             message: message.into(),
@@ -37,7 +55,12 @@ impl AppError {
             fields: BTreeMap::new(),
             findings: Vec::new(),
             source: None,
-        }
+        }))
+    }
+
+    /// Takes the parts out (for rendering).
+    pub fn into_inner(self) -> AppErrorInner {
+        *self.0
     }
     /// 400: malformed input; name the field.
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {

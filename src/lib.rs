@@ -16,3 +16,4 @@ pub mod rules;
 pub mod service;
 pub mod util;
 pub mod web;
+pub mod workdays;

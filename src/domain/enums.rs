@@ -38,6 +38,8 @@ macro_rules! str_enum {
     };
 }
 
+pub(crate) use str_enum;
+
 str_enum!(
     /// Kind of party organization (RULES.md §3–4).
     OrgKind {

@@ -139,6 +139,18 @@ pub fn mask_phone(s: &str) -> String {
     format!("{}{tail}", "*".repeat(keep))
 }
 
+/// Masks a stored 身份证号 (or any identifier) for roles that do not need it: the first 3 and
+/// last 4 characters stay, as [`IdCardNo::masked`] does.
+pub fn mask(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars.iter().take(3).collect();
+    let tail: String = chars.iter().skip(chars.len() - 4).collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -249,16 +261,4 @@ mod tests {
         assert_eq!(IdCardError::Length.to_string(), "身份证号应为18位");
         assert_eq!(IdCardError::CheckDigit.message_zh(), "身份证号校验位错误");
     }
-}
-
-/// Masks a stored 身份证号 (or any identifier) for roles that do not need it: the first 3 and
-/// last 4 characters stay, as [`IdCardNo::masked`] does.
-pub fn mask(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars.iter().take(3).collect();
-    let tail: String = chars.iter().skip(chars.len() - 4).collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+pub mod development;
 pub mod member;
 pub mod structure;
 

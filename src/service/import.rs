@@ -174,15 +174,15 @@ fn parse_row(
             }
         }
     };
-    if let Some(o) = &org {
-        if !matches!(o.kind, OrgKind::Branch | OrgKind::Group) {
-            errors.push(row_error(
-                line,
-                "branch",
-                &format!("「{}」不是党支部或党小组，党员须编入支部（党章第八条）", o.name),
-                Some("R2.3".into()),
-            ));
-        }
+    if let Some(o) = &org
+        && !matches!(o.kind, OrgKind::Branch | OrgKind::Group)
+    {
+        errors.push(row_error(
+            line,
+            "branch",
+            &format!("「{}」不是党支部或党小组，党员须编入支部（党章第八条）", o.name),
+            Some("R2.3".into()),
+        ));
     }
     if errors.len() > before {
         return None;
@@ -244,17 +244,17 @@ pub async fn import_members(db: &Db, scope: &Scope, bytes: Vec<u8>, dry_run: boo
         for raw in &table.rows {
             if let Some(p) = parse_row(raw, &orgs, today, &mut errors) {
                 let mut dup = false;
-                if let Some(id) = &p.person.id_card_no {
-                    if let Some(first) = seen_id.insert(id.clone(), p.line) {
-                        errors.push(row_error(p.line, "id_card_no", &format!("身份证号与第{first}行重复"), None));
-                        dup = true;
-                    }
+                if let Some(id) = &p.person.id_card_no
+                    && let Some(first) = seen_id.insert(id.clone(), p.line)
+                {
+                    errors.push(row_error(p.line, "id_card_no", &format!("身份证号与第{first}行重复"), None));
+                    dup = true;
                 }
-                if let Some(s) = &p.person.staff_no {
-                    if let Some(first) = seen_staff.insert(s.clone(), p.line) {
-                        errors.push(row_error(p.line, "staff_no", &format!("工号/学号与第{first}行重复"), None));
-                        dup = true;
-                    }
+                if let Some(s) = &p.person.staff_no
+                    && let Some(first) = seen_staff.insert(s.clone(), p.line)
+                {
+                    errors.push(row_error(p.line, "staff_no", &format!("工号/学号与第{first}行重复"), None));
+                    dup = true;
                 }
                 if !dup {
                     parsed.push(p);

@@ -122,15 +122,15 @@ pub fn validate(input: &MemberInput, today: NaiveDate) -> AppResult<(PersonField
         errs.insert("joined_on".into(), "请填写入党日期".into());
     }
     let phone = opt_trim(&input.phone);
-    if let Some(p) = &phone {
-        if !(p.len() == 11 && p.starts_with('1') && p.chars().all(|c| c.is_ascii_digit())) {
-            errs.insert("phone".into(), "手机号应为以1开头的11位数字".into());
-        }
+    if let Some(p) = &phone
+        && !(p.len() == 11 && p.starts_with('1') && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        errs.insert("phone".into(), "手机号应为以1开头的11位数字".into());
     }
-    if let Some(y) = input.enrollment_year {
-        if !(1950..=2100).contains(&y) {
-            errs.insert("enrollment_year".into(), "入学年份无效".into());
-        }
+    if let Some(y) = input.enrollment_year
+        && !(1950..=2100).contains(&y)
+    {
+        errs.insert("enrollment_year".into(), "入学年份无效".into());
     }
     let staff_no = opt_trim(&input.staff_no);
     if staff_no.as_deref().is_some_and(|s| s.chars().count() > 30) {
@@ -324,13 +324,10 @@ pub async fn transfer(db: &Db, scope: &Scope, id: i64, t: TransferInput) -> AppR
         return Err(AppError::invalid_field("to_org_id", "转入组织与当前所在组织相同"));
     }
     let periods = repo::periods(&mut w.tx, id).await?;
-    if let Some(open) = periods.iter().find(|p| p.end_on.is_none()) {
-        if t.on <= open.start_on {
-            return Err(AppError::invalid_field(
-                "on",
-                format!("转接日期须晚于在现支部的起始日期（{}）", open.start_on),
-            ));
-        }
+    if let Some(open) = periods.iter().find(|p| p.end_on.is_none())
+        && t.on <= open.start_on
+    {
+        return Err(AppError::invalid_field("on", format!("转接日期须晚于在现支部的起始日期（{}）", open.start_on)));
     }
     if t.on > crate::util::today() {
         return Err(AppError::invalid_field("on", "转接日期不能晚于今天"));

@@ -416,6 +416,9 @@ pub struct TreeNode {
     pub dissolved: bool,
 }
 
+/// (id, parent, kind, category, name, dissolved) of one org while the tree is assembled.
+type RawNode = (i64, Option<i64>, OrgKind, Option<OrgCategory>, String, bool);
+
 /// The scope narrowed to one visible org's subtree (404 when the org is not visible).
 pub async fn narrow(db: &Db, scope: &Scope, org: Option<i64>) -> AppResult<Scope> {
     match org {
@@ -438,8 +441,7 @@ pub async fn narrow(db: &Db, scope: &Scope, org: Option<i64>) -> AppResult<Scope
 pub async fn tree(db: &Db, scope: &Scope, as_of: Option<NaiveDate>, root: Option<i64>) -> AppResult<Vec<TreeNode>> {
     let scope = &narrow(db, scope, root).await?;
     let mut conn = db.pool.acquire().await?;
-    // (id, parent, kind, category, name, dissolved)
-    let mut nodes: Vec<(i64, Option<i64>, OrgKind, Option<OrgCategory>, String, bool)> = Vec::new();
+    let mut nodes: Vec<RawNode> = Vec::new();
     let counts: HashMap<i64, Counts>;
     match as_of {
         None => {

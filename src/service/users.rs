@@ -73,13 +73,13 @@ pub async fn login(db: &Db, username: &str, password: &str, kind: &str) -> AppRe
     };
     drop(conn);
     let now = Utc::now();
-    if let Some(until) = u.locked_until.as_deref().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()) {
-        if until > now {
-            return Err(AppError::too_many(format!(
-                "连续登录失败次数过多，账号已锁定至 {}，请稍后再试",
-                (until + Duration::hours(8)).format("%H:%M")
-            )));
-        }
+    if let Some(until) = u.locked_until.as_deref().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        && until > now
+    {
+        return Err(AppError::too_many(format!(
+            "连续登录失败次数过多，账号已锁定至 {}，请稍后再试",
+            (until + Duration::hours(8)).format("%H:%M")
+        )));
     }
     if !u.user.active {
         return Err(generic());
@@ -167,12 +167,12 @@ pub async fn scope_for_token(db: &Db, token: &str) -> AppResult<Option<Scope>> {
     let hash = sha256_hex(token);
     let key = (db.instance, hash.clone());
     let generation = db.generation.load(std::sync::atomic::Ordering::SeqCst);
-    if let Ok(map) = scope_cache().lock() {
-        if let Some((g, at, scope)) = map.get(&key) {
-            if *g == generation && at.elapsed() < std::time::Duration::from_secs(10) {
-                return Ok(Some(scope.clone()));
-            }
-        }
+    if let Ok(map) = scope_cache().lock()
+        && let Some((g, at, scope)) = map.get(&key)
+        && *g == generation
+        && at.elapsed() < std::time::Duration::from_secs(10)
+    {
+        return Ok(Some(scope.clone()));
     }
     let scope = load_scope(db, &hash).await?;
     if let (Some(s), Ok(mut map)) = (&scope, scope_cache().lock()) {

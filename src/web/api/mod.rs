@@ -58,9 +58,9 @@ pub struct ErrorDetail {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let e = self.0;
+        let e = self.0.into_inner();
         if e.status >= 500 {
-            tracing::error!(error = %e, "internal error");
+            tracing::error!(error = ?e.source, code = e.code, "internal error");
         }
         let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = ErrorBody {
@@ -150,6 +150,32 @@ pub fn routes() -> Router<AppState> {
         .route("/findings", get(list_findings))
         .route("/stats", get(stats))
         .route("/openapi.json", get(openapi_json))
+        .layer(axum::middleware::map_response(json_rejections))
+}
+
+/// The framework answers a bad path or query parameter or a malformed multipart body with plain
+/// text; the API answers every error in its JSON format (413 is mapped by the outer layer).
+async fn json_rejections(resp: Response) -> Response {
+    let status = resp.status();
+    let plain =
+        resp.headers().get(axum::http::header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !status.is_client_error() || status == StatusCode::PAYLOAD_TOO_LARGE || !plain {
+        return resp;
+    }
+    let body = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).to_string();
+    // "Failed to deserialize query string: page: invalid digit found in string" names the field.
+    let detail = text.split_once(": ").map(|x| x.1).unwrap_or(&text);
+    let field = detail.split_once(": ").map(|x| x.0).filter(|f| !f.contains(' ')).unwrap_or_default();
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "bad_request",
+    };
+    let message =
+        if text.is_empty() { status.canonical_reason().unwrap_or("请求有误").to_string() } else { text.clone() };
+    ApiError(AppError::bad_request(field, format!("请求格式错误：{message}")).with_code(code, status.as_u16()))
+        .into_response()
 }
 
 async fn openapi_json() -> Response {

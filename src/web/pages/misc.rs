@@ -83,7 +83,10 @@ async fn login_submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> R
         }
         Err(e) => {
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED);
-            render_status(status, &LoginTpl { username: f.username, next: safe_next(&f.next), error: e.message })
+            render_status(
+                status,
+                &LoginTpl { username: f.username, next: safe_next(&f.next), error: e.message.clone() },
+            )
         }
     }
 }
@@ -187,7 +190,10 @@ async fn import_upload(State(st): State<AppState>, u: PageUser, flash: Flash, mp
         Ok(x) => x,
         Err(e) => {
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-            return render_status(status, &ImportTpl { ctx, error: e.message, report: None, upload: String::new() });
+            return render_status(
+                status,
+                &ImportTpl { ctx, error: e.message.clone(), report: None, upload: String::new() },
+            );
         }
     };
     let csrf = fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str()).unwrap_or("");
@@ -197,17 +203,18 @@ async fn import_upload(State(st): State<AppState>, u: PageUser, flash: Flash, mp
     match crate::service::import::import_members(&st.db, &u.scope, bytes.clone(), true).await {
         Ok(report) => {
             let token = crate::util::random_token();
-            if report.errors.is_empty() && report.total > 0 {
-                if let Ok(mut m) = st.uploads.lock() {
-                    m.retain(|_, v| v.2.elapsed().as_secs() < 3600);
-                    m.insert(token.clone(), (u.scope.user_id, bytes, std::time::Instant::now()));
-                }
+            if report.errors.is_empty()
+                && report.total > 0
+                && let Ok(mut m) = st.uploads.lock()
+            {
+                m.retain(|_, v| v.2.elapsed().as_secs() < 3600);
+                m.insert(token.clone(), (u.scope.user_id, bytes, std::time::Instant::now()));
             }
             render(&ImportTpl { ctx, error: String::new(), report: Some(report), upload: token })
         }
         Err(e) => {
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-            render_status(status, &ImportTpl { ctx, error: e.message, report: None, upload: String::new() })
+            render_status(status, &ImportTpl { ctx, error: e.message.clone(), report: None, upload: String::new() })
         }
     }
 }
@@ -241,7 +248,7 @@ async fn import_commit(State(st): State<AppState>, u: PageUser, flash: Flash, Fo
         Ok(report) => render(&ImportTpl { ctx, error: String::new(), report: Some(report), upload: String::new() }),
         Err(e) => {
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-            render_status(status, &ImportTpl { ctx, error: e.message, report: None, upload: String::new() })
+            render_status(status, &ImportTpl { ctx, error: e.message.clone(), report: None, upload: String::new() })
         }
     }
 }
@@ -422,7 +429,7 @@ async fn password_submit(
         Ok(()) => see_other("/?ok=password"),
         Err(e) if e.status == 422 => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordTpl { ctx: Ctx::new(&u.scope, "", &flash), errors: e.fields },
+            &PasswordTpl { ctx: Ctx::new(&u.scope, "", &flash), errors: e.fields.clone() },
         ),
         Err(e) => error_page(&e),
     }
