@@ -355,6 +355,8 @@ pub async fn load(db: &Db, spec: &DemoSpec, progress: bool) -> anyhow::Result<Lo
             sqlx::query(&sql).execute(&db.pool).await?;
         }
     }
+    // Fresh statistics, or the planners guess badly on freshly bulk-loaded tables.
+    sqlx::query("ANALYZE").execute(&db.pool).await?;
     let accounts = create_accounts(db, root_id, first_unit, first_branch).await?;
     let mut w = db.begin_write().await?;
     crate::repo::audit::append(
