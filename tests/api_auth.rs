@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 
-use common::*;
 use jiceng::demo::DEMO_PASSWORD;
 
 both!(login_ok_and_bad_password, |app| async move {

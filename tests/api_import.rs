@@ -12,8 +12,9 @@ use jiceng::excel::{Cell, write_xlsx};
 
 const HEADER: &str = "姓名,身份证号,人员类别,所在党支部,党员类别,入党日期,转正日期";
 
+/// Distinct birth dates, all adult long before 2015.
 fn birth(i: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Days::new(u64::from(i) * 37)
+    NaiveDate::from_ymd_opt(1980, 1, 1).unwrap() + chrono::Days::new(u64::from(i) * 11)
 }
 
 fn csv_row(name: &str, id_card: &str, branch: i64) -> String {
@@ -180,7 +181,7 @@ both!(bad_files, |app| async move {
     // Not multipart.
     let r = app.post_raw("/api/v1/members/import", &tok, "application/json", b"{}".to_vec()).await;
     assert!(r.status.is_client_error(), "{}", r.status);
-    assert_eq!(r.json()["error"]["code"].as_str().is_some(), true, "JSON error: {}", r.text());
+    assert!(r.json()["error"]["code"].as_str().is_some(), "JSON error: {}", r.text());
     // A missing required column: 422 naming the columns.
     let (s, v) = app
         .post_multipart("/api/v1/members/import", &tok, "m.csv", "姓名,身份证号\n张三,110108199001011234\n".as_bytes())
@@ -245,4 +246,38 @@ both!(export_filtered_roster, |app| async move {
     assert!(rows[1..].iter().all(|r| r[3].is_empty() || r[3].contains('*')), "{rows:?}");
     // An unknown org is a 404 like a foreign one.
     assert_eq!(app.get_raw("/api/v1/members/export.xlsx?org=987654", &app.admin).await.status, StatusCode::NOT_FOUND);
+});
+
+both!(duplicates_and_blank_lines, |app| async move {
+    let fx = app.fixtures().await;
+    let total = app.member_total().await;
+    let a = id_card("110108", birth(80), true, 80);
+    let b = id_card("110108", birth(81), false, 81);
+    // Line 1 header, 2 a, 3 blank, 4 b, 5 a again (same 身份证号 as line 2).
+    let csv = format!(
+        "{HEADER}\n{}\n\n{}\n{}\n",
+        csv_row("甲一", &a, fx.branch),
+        csv_row("乙二", &b, fx.branch),
+        csv_row("丙三", &a, fx.branch)
+    );
+    let (s, r) = app.post_multipart("/api/v1/members/import", &app.branch, "d.csv", csv.as_bytes()).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["total"], 3);
+    assert_eq!(r["committed"], false);
+    let errors = r["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{r}");
+    assert_eq!(errors[0]["line"], 5, "blank lines count as the user sees them");
+    assert_eq!(errors[0]["field"], "id_card_no");
+    let msg = errors[0]["message"].as_str().unwrap();
+    assert!(msg.starts_with("第5行") && msg.contains("第2行"), "{msg}");
+    // Field errors name their row and column; several in one row are all reported.
+    let csv =
+        format!("{HEADER}\n丁四,{},学者,{},党员,2015-13-01,\n", id_card("110108", birth(82), true, 82), fx.branch);
+    let (_, r) = app.post_multipart("/api/v1/members/import?dry_run=true", &app.branch, "e.csv", csv.as_bytes()).await;
+    let fields: Vec<&str> = r["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for f in ["category", "status", "joined_on"] {
+        assert!(fields.contains(&f), "{f} in {r}");
+    }
+    assert!(r["errors"].as_array().unwrap().iter().all(|e| e["message"].as_str().unwrap().starts_with("第2行")));
+    assert_eq!(app.member_total().await, total);
 });

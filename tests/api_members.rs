@@ -54,8 +54,10 @@ both!(list_paging_and_total, |app| async move {
     assert_eq!(p["page"], 1);
     assert_eq!(items(&p).len(), 1);
     // A malformed number is a 400, not a 500.
-    let (s, _) = app.get("/api/v1/members?page=abc", &app.admin).await;
+    let (s, v) = app.get("/api/v1/members?page=abc", &app.admin).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"]["code"], "bad_request", "{v}");
+    assert!(v["error"]["fields"]["page"].is_string(), "{v}");
 });
 
 both!(filters_and_search, |app| async move {
@@ -288,6 +290,11 @@ both!(malformed_input_is_400, |app| async move {
     // Bad path ids.
     let (s, v) = app.get("/api/v1/members/abc", &app.admin).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"]["code"], "bad_request", "{v}");
+    // A verb the route does not have.
+    let (s, v) = app.put_json("/api/v1/orgs", &app.admin, json!({})).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED, "{v}");
+    assert_eq!(v["error"]["code"], "method_not_allowed", "{v}");
     let (s, _) = app.get("/api/v1/members/999999", &app.admin).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.get("/api/v1/orgs/999999", &app.admin).await;
@@ -466,4 +473,20 @@ both!(personal_data_masked_for_readers, |app| async move {
     // Searching by the tail still works for the inspector; the full number reveals nothing more.
     let (_, l) = app.get(&format!("/api/v1/members?q={}&per_page=200", &full[14..]), &app.inspector).await;
     assert!(ids(&l).contains(&fx.other_in_branch));
+});
+
+both!(refused_write_then_write, |app| async move {
+    // A refused write (its rollback runs after the writer lock is released) followed at once by
+    // a write that reads first: on SQLite this must wait for the lock, never answer 500.
+    let fx = app.fixtures().await;
+    let (s, v) = app.post_json("/api/v1/members", &app.branch, member_json(fx.branch, "占位", 0)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let total = app.member_total().await;
+    for i in 1..=60u32 {
+        let (s, v) = app.post_json("/api/v1/members", &app.branch, member_json(fx.branch, "重复", 0)).await;
+        assert_eq!(s, StatusCode::CONFLICT, "round {i}: {v}");
+        let (s, v) = app.post_json("/api/v1/members", &app.branch, member_json(fx.branch, "接着写", i)).await;
+        assert_eq!(s, StatusCode::OK, "round {i}: {v}");
+    }
+    assert_eq!(app.member_total().await, total + 60);
 });

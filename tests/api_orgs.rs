@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use common::*;
 
-fn node<'a>(tree: &'a [Value], id: i64) -> Option<&'a Value> {
+fn node(tree: &[Value], id: i64) -> Option<&Value> {
     tree.iter().find(|n| n["id"].as_i64() == Some(id))
 }
 

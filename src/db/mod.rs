@@ -103,13 +103,18 @@ impl Db {
         })
     }
 
-    /// Begins a write transaction. On SQLite writers are serialized in-process first.
+    /// Begins a write transaction. On SQLite writers are serialized in-process first, and the
+    /// transaction takes the write lock at `BEGIN IMMEDIATE`: a deferred transaction that reads
+    /// and then writes gets SQLITE_BUSY at once (no busy wait) while another connection still
+    /// holds the lock, e.g. a failed writer whose rollback runs after its guard was released.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
-            Backend::Postgres => None,
+        let (guard, tx) = match self.backend {
+            Backend::Sqlite => {
+                let guard = self.write_lock.clone().lock_owned().await;
+                (Some(guard), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
         };
-        let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, _guard: guard, generation: self.generation.clone() })
     }
 

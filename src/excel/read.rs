@@ -183,7 +183,13 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<GridRow>, ExcelError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| ExcelError::Corrupt(format!("CSV格式有误（{e}）")))?;
-        let start = record.position().map_or(next_line, |p| p.line());
+        // The position is where the reader started, before any blank lines it skipped: step
+        // over them to the record's own first line.
+        let start = record.position().map_or(next_line, |p| {
+            let skipped = text.as_bytes().get(usize::try_from(p.byte()).unwrap_or(usize::MAX)..).unwrap_or_default();
+            let blank = skipped.iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
+            p.line() + blank as u64
+        });
         let blank_lines = usize::try_from(start.saturating_sub(next_line)).unwrap_or(0);
         excel_row += blank_lines + 1;
         let inner_newlines: usize = record.iter().map(|f| f.matches('\n').count()).sum();

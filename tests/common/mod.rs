@@ -83,6 +83,8 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
 }
 
 async fn spawn_inner(backend: Backend) -> Option<(TestApp, Cleanup)> {
+    // Internal errors are logged, never shown: print them with the failing test's output.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("jiceng=warn").try_init();
     let (url, cleanup) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("jiceng-test-{}.db", random_suffix()));
