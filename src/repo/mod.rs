@@ -1,6 +1,7 @@
 //! Queries. Every function that reads org-owned data takes a [`Scope`](crate::auth::scope::Scope).
 
 pub mod audit;
+pub mod development;
 pub mod members;
 pub mod orgs;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Use cases: each command runs in one transaction and writes its audit row in it.
 
 pub mod dashboard;
+pub mod development;
 pub mod export;
 pub mod findings;
 pub mod import;

@@ -34,7 +34,9 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         login, logout, me, change_password, list_orgs, create_org, get_org, update_org, move_org, dissolve_org,
         list_positions, add_position, end_position, org_findings, list_members, create_member, get_member,
         update_member, transfer_member, change_member_status, export_members, import_template, import_members,
-        list_users, create_user, set_user_active, list_audit, list_findings, stats
+        list_users, create_user, set_user_active, list_audit, list_findings, stats,
+        super::development::list_cases, super::development::create_case, super::development::get_case,
+        super::development::record_step
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1` and its OpenAPI document.
 
+pub mod development;
 mod handlers;
 
 use axum::Json;
@@ -149,6 +150,9 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(list_audit))
         .route("/findings", get(list_findings))
         .route("/stats", get(stats))
+        .route("/development/cases", get(development::list_cases).post(development::create_case))
+        .route("/development/cases/{id}", get(development::get_case))
+        .route("/development/cases/{id}/steps", post(development::record_step))
         .route("/openapi.json", get(openapi_json))
         .layer(axum::middleware::map_response(json_rejections))
 }

@@ -1,6 +1,7 @@
 //! HTML pages (askama). Every form posts back, re-renders with the typed values and per-field
 //! messages on error, and redirects after success (POST-redirect-GET).
 
+mod development;
 mod members;
 mod misc;
 mod orgs;
@@ -22,7 +23,7 @@ use crate::web::AppState;
 
 /// Page routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(misc::routes()).merge(orgs::routes()).merge(members::routes())
+    Router::new().merge(misc::routes()).merge(orgs::routes()).merge(members::routes()).merge(development::routes())
 }
 
 /// What the layout needs on every page.

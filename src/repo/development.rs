@@ -1,0 +1,361 @@
+//! Development case queries: cases scoped by `org_path` range scans, their steps and overrides.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Args;
+use crate::auth::scope::Scope;
+use crate::db::Conn;
+use crate::domain::{MemberStatus, OrgKind, Role};
+use crate::util::{fmt_date, now_rfc3339, parse_date};
+
+/// One development case with its person and org (write model read back).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseRow {
+    /// Case id.
+    pub id: i64,
+    /// Person id.
+    pub person_id: i64,
+    /// Person's name.
+    pub name: String,
+    /// Person's birth date.
+    pub birth_date: NaiveDate,
+    /// Org holding the case.
+    pub org_id: i64,
+    /// Org's name.
+    pub org_name: String,
+    /// Org's kind.
+    pub org_kind: OrgKind,
+    /// Org's materialized path.
+    pub org_path: String,
+    /// Stage (GLOSSARY id of [`crate::rules::development::Stage`]).
+    pub stage: String,
+    /// open | closed.
+    pub status: String,
+    /// Application date.
+    pub opened_on: NaiveDate,
+    /// Date closed.
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// One recorded step.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StepRow {
+    /// Row id.
+    pub id: i64,
+    /// Case id.
+    pub case_id: i64,
+    /// Step id (GLOSSARY).
+    pub step: String,
+    /// Date of the step.
+    pub done_on: NaiveDate,
+    /// Details as JSON.
+    pub body: serde_json::Value,
+    /// When recorded.
+    pub created_at: String,
+    /// Who recorded it.
+    pub created_by: String,
+}
+
+/// One justified override of a warning.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OverrideRow {
+    /// Row id.
+    pub id: i64,
+    /// Rule id.
+    pub rule: String,
+    /// Justification.
+    pub reason: String,
+    /// Who justified.
+    pub user_name: String,
+    /// When.
+    pub created_at: String,
+}
+
+const CASE_COLS: &str = "c.id, c.person_id, pe.name, pe.birth_date, c.org_id, o.name AS org_name, o.kind AS org_kind, c.org_path, c.stage, c.status, c.opened_on, c.closed_on";
+const CASE_FROM: &str = "development_case c JOIN person pe ON pe.id = c.person_id JOIN org o ON o.id = c.org_id";
+
+fn date(r: &AnyRow, col: &str) -> Result<NaiveDate, sqlx::Error> {
+    let s: String = r.try_get(col)?;
+    parse_date(&s).ok_or_else(|| sqlx::Error::Decode(format!("{col}: {s}").into()))
+}
+
+fn case_row(r: &AnyRow) -> Result<CaseRow, sqlx::Error> {
+    let kind: String = r.try_get("org_kind")?;
+    let closed: Option<String> = r.try_get("closed_on")?;
+    Ok(CaseRow {
+        id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        name: r.try_get("name")?,
+        birth_date: date(r, "birth_date")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Branch),
+        org_path: r.try_get("org_path")?,
+        stage: r.try_get("stage")?,
+        status: r.try_get("status")?,
+        opened_on: date(r, "opened_on")?,
+        closed_on: closed.as_deref().and_then(parse_date),
+    })
+}
+
+fn step_row(r: &AnyRow) -> Result<StepRow, sqlx::Error> {
+    let body: String = r.try_get("body")?;
+    Ok(StepRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        step: r.try_get("step")?,
+        done_on: date(r, "done_on")?,
+        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        created_at: r.try_get("created_at")?,
+        created_by: r.try_get("created_by")?,
+    })
+}
+
+/// Members see no development cases; everyone else sees their subtree.
+fn visible(scope: &Scope) -> bool {
+    scope.role != Role::Member
+}
+
+/// Open cases in the subtree `org_path` (already inside the scope), oldest application first.
+pub async fn list_open(conn: &mut Conn, scope: &Scope, org_path: &str) -> Result<Vec<CaseRow>, sqlx::Error> {
+    if !visible(scope) {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let cond = super::prefix_cond("c.org_path", org_path, &mut args);
+    let sql =
+        format!("SELECT {CASE_COLS} FROM {CASE_FROM} WHERE {cond} AND c.status = 'open' ORDER BY c.opened_on, c.id");
+    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
+    rows.iter().map(case_row).collect()
+}
+
+/// Steps of every open case in the subtree `org_path`, by case then date.
+pub async fn open_steps(conn: &mut Conn, scope: &Scope, org_path: &str) -> Result<Vec<StepRow>, sqlx::Error> {
+    if !visible(scope) {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let cond = super::prefix_cond("c.org_path", org_path, &mut args);
+    let sql = format!(
+        "SELECT s.id, s.case_id, s.step, s.done_on, s.body, s.created_at, s.created_by
+         FROM development_step s JOIN development_case c ON c.id = s.case_id
+         WHERE {cond} AND c.status = 'open' ORDER BY s.case_id, s.done_on, s.id"
+    );
+    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
+    rows.iter().map(step_row).collect()
+}
+
+/// Overrides of every open case in the subtree `org_path`.
+pub async fn open_overrides(
+    conn: &mut Conn,
+    scope: &Scope,
+    org_path: &str,
+) -> Result<Vec<(i64, OverrideRow)>, sqlx::Error> {
+    if !visible(scope) {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let cond = super::prefix_cond("c.org_path", org_path, &mut args);
+    let sql = format!(
+        "SELECT v.id, v.case_id, v.rule, v.reason, v.user_name, v.created_at
+         FROM development_override v JOIN development_case c ON c.id = v.case_id
+         WHERE {cond} AND c.status = 'open' ORDER BY v.id"
+    );
+    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get("case_id")?, override_row(r)?))).collect()
+}
+
+/// One case in scope.
+pub async fn get(conn: &mut Conn, scope: &Scope, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
+    if !visible(scope) {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {CASE_COLS} FROM {CASE_FROM} WHERE c.id = $1");
+    let Some(r) = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    let row = case_row(&r)?;
+    Ok(scope.covers(&row.org_path).then_some(row))
+}
+
+/// The steps of one case, by date.
+pub async fn steps(conn: &mut Conn, case_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, case_id, step, done_on, body, created_at, created_by FROM development_step WHERE case_id = $1 ORDER BY done_on, id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(step_row).collect()
+}
+
+fn override_row(r: &AnyRow) -> Result<OverrideRow, sqlx::Error> {
+    Ok(OverrideRow {
+        id: r.try_get("id")?,
+        rule: r.try_get("rule")?,
+        reason: r.try_get("reason")?,
+        user_name: r.try_get("user_name")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// The overrides of one case.
+pub async fn overrides(conn: &mut Conn, case_id: i64) -> Result<Vec<OverrideRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, rule, reason, user_name, created_at FROM development_override WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(override_row).collect()
+}
+
+/// Number of open cases of a person (one open case per person).
+pub async fn open_cases_of_person(conn: &mut Conn, person_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM development_case WHERE person_id = $1 AND status = 'open'")
+        .bind(person_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")
+}
+
+/// Org paths of every case of a person (to keep people of foreign cases invisible).
+pub async fn case_paths_of_person(conn: &mut Conn, person_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT org_path FROM development_case WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| r.try_get("org_path")).collect()
+}
+
+/// A person's name and birth date, and whether they already have a member row.
+pub async fn person(conn: &mut Conn, person_id: i64) -> Result<Option<(String, NaiveDate, bool)>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT pe.name, pe.birth_date, (SELECT COUNT(*) FROM member m WHERE m.person_id = pe.id) AS n FROM person pe WHERE pe.id = $1",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let n: i64 = r.try_get("n")?;
+    Ok(Some((r.try_get("name")?, date(&r, "birth_date")?, n > 0)))
+}
+
+/// Inserts a case and returns its id.
+pub async fn insert_case(
+    conn: &mut Conn,
+    person_id: i64,
+    org_id: i64,
+    org_path: &str,
+    stage: &str,
+    opened_on: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO development_case (person_id, org_id, org_path, stage, status, opened_on, closed_on, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'open', $5, NULL, $6, $6) RETURNING id",
+    )
+    .bind(person_id)
+    .bind(org_id)
+    .bind(org_path)
+    .bind(stage)
+    .bind(fmt_date(opened_on))
+    .bind(now_rfc3339())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")
+}
+
+/// Inserts a recorded step.
+pub async fn insert_step(
+    conn: &mut Conn,
+    case_id: i64,
+    step: &str,
+    done_on: NaiveDate,
+    body: &serde_json::Value,
+    by: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO development_step (case_id, step, done_on, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(step)
+    .bind(fmt_date(done_on))
+    .bind(body.to_string())
+    .bind(now_rfc3339())
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")
+}
+
+/// Inserts a justified override.
+pub async fn insert_override(
+    conn: &mut Conn,
+    case_id: i64,
+    rule: &str,
+    reason: &str,
+    user_name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO development_override (case_id, rule, reason, user_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(rule)
+    .bind(reason)
+    .bind(user_name)
+    .bind(now_rfc3339())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets a case's stage (and closes it when `closed_on` is given).
+pub async fn update_case(
+    conn: &mut Conn,
+    case_id: i64,
+    stage: &str,
+    closed_on: Option<NaiveDate>,
+) -> Result<(), sqlx::Error> {
+    let status = if closed_on.is_some() { "closed" } else { "open" };
+    sqlx::query("UPDATE development_case SET stage = $1, status = $2, closed_on = $3, updated_at = $4 WHERE id = $5")
+        .bind(stage)
+        .bind(status)
+        .bind(closed_on.map(fmt_date))
+        .bind(now_rfc3339())
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The standing of members named as 培养联系人 or 入党介绍人: (member id, name, status).
+pub async fn standings(conn: &mut Conn, member_ids: &[i64]) -> Result<Vec<(i64, String, MemberStatus)>, sqlx::Error> {
+    if member_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let ph: Vec<String> = member_ids.iter().map(|id| args.int(*id)).collect();
+    let sql = format!(
+        "SELECT m.id, pe.name, m.status FROM member m JOIN person pe ON pe.id = m.person_id WHERE m.id IN ({})",
+        ph.join(", ")
+    );
+    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok((r.try_get("id")?, r.try_get("name")?, MemberStatus::parse(&status).unwrap_or(MemberStatus::Full)))
+        })
+        .collect()
+}
+
+/// The member row of a person, if any.
+pub async fn member_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let r =
+        sqlx::query("SELECT id FROM member WHERE person_id = $1").bind(person_id).fetch_optional(&mut *conn).await?;
+    r.map(|r| r.try_get("id")).transpose()
+}

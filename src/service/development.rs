@@ -1,0 +1,701 @@
+//! Member development use cases (issue 3): open a case, record a step through the rule engine,
+//! the 待办 list and the case detail.
+//!
+//! A step is judged by [`check_step`] over the facts rebuilt from the stored steps plus the new
+//! one: a Block finding refuses it (422 naming the rule), a Warn finding needs a recorded
+//! justification (422 `warning_needs_justification` until one is given, then an override row per
+//! warned rule). Everything happens in one transaction with its audit row.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::scope::Scope;
+use crate::db::{Conn, Db};
+use crate::domain::idcard::IdCardNo;
+use crate::domain::{Gender, MemberStatus, OrgKind, PersonCategory, SpecialStatus};
+use crate::error::{AppError, AppResult};
+use crate::repo::audit::{self, AuditEntry, json};
+use crate::repo::development::{self as repo, CaseRow, OverrideRow, StepRow};
+use crate::repo::members::{self as members_repo, MembershipFields, PersonFields};
+use crate::repo::orgs as orgs_repo;
+use crate::rules::development::{
+    CaseFacts, DevelopmentSettings, Due, Override, PersonStanding, PoliticalReview, Publicity, RuleSet, Stage, Step,
+    Training, VoteInput, VoteOutcome, check_step, next_steps, vote_result,
+};
+use crate::rules::{Finding, Severity};
+use crate::service::require_write;
+use crate::workdays::WorkCalendar;
+
+/// The working-day calendar used by every deadline (built once).
+static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(WorkCalendar::china_default);
+
+/// The details recorded with a step (stored as the step's JSON body).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct StepDetails {
+    /// People involved (谈话人, 组织员, …), free text.
+    pub people: Vec<String>,
+    /// Member ids of the 培养联系人 (step `mentor_assignment`, R1.6).
+    pub mentor_ids: Vec<i64>,
+    /// Member ids of the 入党介绍人 (step `sponsor_assignment`, R1.10).
+    pub sponsor_ids: Vec<i64>,
+    /// The deciding body (支部委员会, 党员大会, 党委…).
+    pub deciding_body: Option<String>,
+    /// The meeting (name, number).
+    pub meeting: Option<String>,
+    /// Materials expected at this step and where they are ("纸质材料已存档").
+    pub materials: Option<String>,
+    /// Free note.
+    pub note: Option<String>,
+    /// Vote counts of `admission_vote` / `conversion_vote`; the result is computed.
+    pub vote: Option<VoteInput>,
+    /// 政审 conclusion of `political_review`: 合格 (default true).
+    pub passed: Option<bool>,
+    /// Days of `intensive_training`.
+    pub training_days: Option<u32>,
+    /// Class hours of `intensive_training`.
+    pub training_hours: Option<u32>,
+    /// Expected date of leaving the unit (R1.13).
+    pub leaving_date: Option<NaiveDate>,
+    /// 公示 start (2026 rules, `candidate_filing`).
+    pub publicity_start: Option<NaiveDate>,
+    /// 公示 end.
+    pub publicity_end: Option<NaiveDate>,
+    /// Objections raised during the 公示 and not yet resolved.
+    pub objections_open: Option<bool>,
+}
+
+/// Record one step of a case.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct StepInput {
+    /// Step id, e.g. `talk`.
+    pub step: String,
+    /// Date of the step.
+    pub date: NaiveDate,
+    /// Details.
+    #[serde(default)]
+    pub details: StepDetails,
+    /// Why a warned rule is exceeded (特殊情况说明); needed when the step gives warnings.
+    #[serde(default)]
+    pub justification: Option<String>,
+}
+
+/// Open a case: a new person (name, 身份证号 or birth date and gender) or an existing `person_id`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CreateCase {
+    /// An existing person (no member record, no open case).
+    pub person_id: Option<i64>,
+    /// Name of a new person.
+    pub name: String,
+    /// Gender (read from the 身份证号 when omitted).
+    pub gender: Option<Gender>,
+    /// Birth date (read from the 身份证号 when omitted).
+    pub birth_date: Option<NaiveDate>,
+    /// 身份证号.
+    pub id_card_no: Option<String>,
+    /// 工号/学号.
+    pub staff_no: Option<String>,
+    /// Category (default student).
+    pub category: Option<PersonCategory>,
+    /// The branch holding the case.
+    pub org_id: Option<i64>,
+    /// Date the application was handed in (step 1).
+    pub applied_on: Option<NaiveDate>,
+    /// Details of the application step.
+    pub details: StepDetails,
+    /// Justification for warnings of the application step.
+    pub justification: Option<String>,
+}
+
+/// One step as shown: the stored row with its label and computed vote result.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StepView {
+    /// Stored row.
+    #[serde(flatten)]
+    pub row: StepRow,
+    /// Flowchart number 1..=25.
+    pub number: u32,
+    /// Chinese label.
+    pub label: String,
+    /// Computed vote result of a vote step (通过/未通过/到会人数不足).
+    pub vote_outcome: Option<VoteOutcome>,
+}
+
+/// A case on the 待办 list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseSummary {
+    /// Case.
+    #[serde(flatten)]
+    pub case: CaseRow,
+    /// Chinese label of the stage.
+    pub stage_label: String,
+    /// Last recorded step (id).
+    pub last_step: Option<String>,
+    /// Its label.
+    pub last_step_label: String,
+    /// Its date.
+    pub last_step_on: Option<NaiveDate>,
+    /// What is due next.
+    pub due: Vec<Due>,
+    /// Any due step is overdue.
+    pub overdue: bool,
+}
+
+/// The whole case.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    /// Case.
+    #[serde(flatten)]
+    pub case: CaseRow,
+    /// Chinese label of the stage.
+    pub stage_label: String,
+    /// Steps by date.
+    pub steps: Vec<StepView>,
+    /// Findings of the recorded steps as judged now (overridden warnings show as Info).
+    pub findings: Vec<Finding>,
+    /// Justified overrides.
+    pub overrides: Vec<OverrideRow>,
+    /// What is due next.
+    pub due: Vec<Due>,
+}
+
+/// 待办 filters.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseFilter {
+    /// Org whose subtree to list (default: the whole scope).
+    pub org: Option<i64>,
+    /// Only cases with an overdue step.
+    pub overdue: Option<bool>,
+}
+
+fn opt_trim(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Parses a step id, as 422 on `step`.
+fn parse_step(s: &str) -> AppResult<Step> {
+    Step::parse(s.trim()).ok_or_else(|| AppError::invalid_field("step", format!("未知的步骤「{s}」")))
+}
+
+/// Rebuilds the rule engine's facts from the stored steps and overrides.
+async fn facts(
+    conn: &mut Conn,
+    case: &CaseRow,
+    steps: &[StepRow],
+    overrides: &[OverrideRow],
+    extra: Option<(Step, NaiveDate, &StepDetails)>,
+    with_people: bool,
+) -> AppResult<CaseFacts> {
+    let mut f = base_facts(case, overrides);
+    let mut all: Vec<(Step, NaiveDate, StepDetails)> = steps
+        .iter()
+        .filter_map(|s| {
+            let step = Step::parse(&s.step)?;
+            let d: StepDetails = serde_json::from_value(s.body.clone()).unwrap_or_default();
+            Some((step, s.done_on, d))
+        })
+        .collect();
+    if let Some((step, on, d)) = extra {
+        all.push((step, on, d.clone()));
+    }
+    let ids: Vec<i64> = if !with_people {
+        Vec::new()
+    } else {
+        all.iter()
+            .flat_map(|(_, _, d)| d.mentor_ids.iter().chain(d.sponsor_ids.iter()).copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let standings: BTreeMap<i64, (String, MemberStatus)> =
+        repo::standings(conn, &ids).await?.into_iter().map(|(id, n, s)| (id, (n, s))).collect();
+    let standing = |id: &i64| {
+        let (name, status) =
+            standings.get(id).cloned().unwrap_or_else(|| (format!("#{id}"), MemberStatus::Probationary));
+        PersonStanding { member_id: *id, name, status, under_probation_penalty: false, in_penalty_impact_period: false }
+    };
+    for (step, on, d) in &all {
+        apply(&mut f, *step, *on, d, &standing);
+    }
+    Ok(f)
+}
+
+/// Facts with no step yet.
+fn base_facts(case: &CaseRow, overrides: &[OverrideRow]) -> CaseFacts {
+    CaseFacts {
+        case_id: case.id,
+        name: case.name.clone(),
+        birth_date: case.birth_date,
+        branch_kind: case.org_kind,
+        steps: BTreeMap::new(),
+        activist_periods: Vec::new(),
+        activist_assessments: Vec::new(),
+        mentors: Vec::new(),
+        sponsors: Vec::new(),
+        publicity: None,
+        political_review: None,
+        training: None,
+        leaving_date: None,
+        admission_vote: None,
+        conversion_vote: None,
+        approving_org_kind: None,
+        conversion_approving_org_kind: None,
+        probation_extensions: Vec::new(),
+        overrides: overrides.iter().map(|o| Override { rule: o.rule.clone(), reason: o.reason.clone() }).collect(),
+    }
+}
+
+/// Adds one step and its details to the facts. The approving org's kind is stored in the body
+/// under `approving_org_kind` by the service (never typed).
+fn apply(f: &mut CaseFacts, step: Step, on: NaiveDate, d: &StepDetails, standing: &dyn Fn(&i64) -> PersonStanding) {
+    // The first date of a step counts; `activist_education` may be recorded every half year.
+    f.steps.entry(step).or_insert(on);
+    match step {
+        Step::ActivistEducation => f.activist_assessments.push(on),
+        Step::MentorAssignment => f.mentors = d.mentor_ids.iter().map(standing).collect(),
+        Step::SponsorAssignment => f.sponsors = d.sponsor_ids.iter().map(standing).collect(),
+        Step::PoliticalReview => {
+            f.political_review = Some(PoliticalReview { passed: d.passed.unwrap_or(true), concluded_on: on })
+        }
+        Step::IntensiveTraining => {
+            f.training = Some(Training { days: d.training_days.unwrap_or(0), hours: d.training_hours.unwrap_or(0) })
+        }
+        Step::AdmissionVote => f.admission_vote = d.vote,
+        Step::ConversionVote => f.conversion_vote = d.vote,
+        _ => {}
+    }
+    if let (Some(start), Some(end)) = (d.publicity_start, d.publicity_end) {
+        f.publicity = Some(Publicity { start, end, objections_open: d.objections_open.unwrap_or(false) });
+    }
+    if d.leaving_date.is_some() {
+        f.leaving_date = d.leaving_date;
+    }
+}
+
+/// The kind of the org recording an approval is stored with the step (R1.19).
+#[derive(Deserialize)]
+struct Approver {
+    approving_org_kind: Option<OrgKind>,
+}
+
+fn approver_kind(body: &serde_json::Value) -> Option<OrgKind> {
+    serde_json::from_value::<Approver>(body.clone()).ok().and_then(|a| a.approving_org_kind)
+}
+
+/// Applies the stored approver kinds (kept outside [`StepDetails`] so they cannot be typed).
+fn apply_approvers(f: &mut CaseFacts, steps: &[StepRow]) {
+    for s in steps {
+        match Step::parse(&s.step) {
+            Some(Step::Approval) => f.approving_org_kind = approver_kind(&s.body),
+            Some(Step::ConversionApproval) => f.conversion_approving_org_kind = approver_kind(&s.body),
+            _ => {}
+        }
+    }
+}
+
+/// Block findings refuse; warnings not covered by an override need a justification.
+fn judge(findings: Vec<Finding>, justification: Option<&str>) -> AppResult<Vec<String>> {
+    if findings.iter().any(Finding::is_block) {
+        return Err(AppError::from_findings(findings));
+    }
+    let warns: Vec<Finding> = findings.into_iter().filter(|f| f.severity == Severity::Warn).collect();
+    if warns.is_empty() {
+        return Ok(Vec::new());
+    }
+    if justification.is_some() {
+        let rules: BTreeSet<String> = warns.iter().map(|f| f.rule.clone()).collect();
+        return Ok(rules.into_iter().collect());
+    }
+    let mut fields = BTreeMap::new();
+    fields.insert("justification".to_string(), "存在需说明理由的警告，请填写特殊情况说明后再提交".to_string());
+    let mut e = AppError::invalid(fields).with_code("warning_needs_justification", 422);
+    e.message = format!(
+        "{}；如属特殊情况，请填写特殊情况说明后再提交",
+        warns.iter().map(|f| f.message_zh.clone()).collect::<Vec<_>>().join("；")
+    );
+    e.rule = warns.first().map(|f| f.rule.clone());
+    e.findings = warns;
+    Err(e)
+}
+
+/// The stage of the furthest recorded step.
+fn stage_of(f: &CaseFacts) -> Stage {
+    f.steps.keys().max().map_or(Stage::Applicant, |s| s.stage())
+}
+
+/// Opens a case with its application (step 1, R1.2 checked).
+pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<CaseDetail> {
+    require_write(scope)?;
+    let today = crate::util::today();
+    let applied_on =
+        input.applied_on.ok_or_else(|| AppError::invalid_field("applied_on", "请填写递交入党申请书的日期"))?;
+    let org_id = input.org_id.ok_or_else(|| AppError::invalid_field("org_id", "请选择所在党支部"))?;
+    let new_person = match input.person_id {
+        Some(_) => None,
+        None => Some(validate_person(&input)?),
+    };
+    let justification = opt_trim(&input.justification);
+    let mut w = db.begin_write().await?;
+    let org = crate::service::members::member_org(&mut w.tx, scope, org_id, "org_id").await?;
+    let (person_id, name, birth_date) = match (input.person_id, new_person) {
+        (Some(pid), _) => {
+            let (name, birth, is_member) = repo::person(&mut w.tx, pid).await?.ok_or_else(person_missing)?;
+            if repo::case_paths_of_person(&mut w.tx, pid).await?.iter().any(|p| !scope.covers(p)) {
+                return Err(person_missing());
+            }
+            if is_member {
+                return Err(AppError::invalid_field("person_id", "此人已是党员，不能再建立发展档案"));
+            }
+            if repo::open_cases_of_person(&mut w.tx, pid).await? > 0 {
+                return Err(AppError::invalid_field("person_id", "此人已有进行中的发展档案"));
+            }
+            (pid, name, birth)
+        }
+        (None, Some(p)) => {
+            let (name, birth) = (p.name.clone(), p.birth_date);
+            (members_repo::insert_person(&mut w.tx, &p).await?, name, birth)
+        }
+        (None, None) => return Err(person_missing()),
+    };
+    let case = CaseRow {
+        id: 0,
+        person_id,
+        name,
+        birth_date,
+        org_id: org.id,
+        org_name: org.name.clone(),
+        org_kind: org.kind,
+        org_path: org.path.clone(),
+        stage: Stage::Applicant.as_str().to_string(),
+        status: "open".to_string(),
+        opened_on: applied_on,
+        closed_on: None,
+    };
+    let f = base_facts(&case, &[]);
+    let findings = check_step(&f, Step::Application, applied_on, today, &settings(), &CALENDAR);
+    let warned = judge(findings, justification.as_deref())?;
+    let id = repo::insert_case(&mut w.tx, person_id, org.id, &org.path, Stage::Applicant.as_str(), applied_on).await?;
+    for rule in &warned {
+        repo::insert_override(&mut w.tx, id, rule, justification.as_deref().unwrap_or(""), &scope.display_name).await?;
+    }
+    let body = serde_json::to_value(&input.details).unwrap_or(serde_json::Value::Null);
+    repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    let detail = load_detail(&mut w.tx, scope, id, today).await?;
+    audit::append(
+        &mut w.tx,
+        scope,
+        AuditEntry {
+            action: "create",
+            entity: "development_case",
+            entity_id: Some(id),
+            org_path: Some(&org.path),
+            summary: format!("建立发展党员档案：{}（{}），{} 递交入党申请书", detail.case.name, org.name, applied_on),
+            before: None,
+            after: json(&detail),
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(detail)
+}
+
+fn person_missing() -> AppError {
+    AppError::invalid_field("person_id", "所选人员不存在或不在您的管理范围内")
+}
+
+fn settings() -> DevelopmentSettings {
+    DevelopmentSettings::default()
+}
+
+/// Validates the new person of a case (the member form's rules for name and 身份证号).
+fn validate_person(input: &CreateCase) -> AppResult<PersonFields> {
+    let mut errs: BTreeMap<String, String> = BTreeMap::new();
+    let name = input.name.trim().to_string();
+    if name.is_empty() {
+        errs.insert("name".into(), "姓名不能为空".into());
+    } else if name.chars().count() > 40 {
+        errs.insert("name".into(), "姓名不能超过40个字".into());
+    }
+    let id_card = match opt_trim(&input.id_card_no) {
+        Some(s) => match IdCardNo::parse(&s) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errs.insert("id_card_no".into(), e.message_zh().to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    let id_bad = errs.contains_key("id_card_no");
+    if let (Some(id), Some(b)) = (&id_card, input.birth_date)
+        && id.birth_date() != b
+    {
+        errs.insert("birth_date".into(), format!("出生日期与身份证号不一致（身份证号为 {}）", id.birth_date()));
+    }
+    if let (Some(id), Some(g)) = (&id_card, input.gender)
+        && id.gender() != g
+    {
+        errs.insert("gender".into(), "性别与身份证号不一致".into());
+    }
+    let birth_date = input.birth_date.or(id_card.as_ref().map(|i| i.birth_date()));
+    let gender = input.gender.or(id_card.as_ref().map(|i| i.gender()));
+    if birth_date.is_none() && !id_bad {
+        errs.insert("birth_date".into(), "请填写出生日期或有效的身份证号".into());
+    }
+    if gender.is_none() && !id_bad {
+        errs.insert("gender".into(), "请选择性别或填写有效的身份证号".into());
+    }
+    let staff_no = opt_trim(&input.staff_no);
+    if staff_no.as_deref().is_some_and(|s| s.chars().count() > 30) {
+        errs.insert("staff_no".into(), "工号/学号不能超过30个字符".into());
+    }
+    let (Some(birth_date), Some(gender)) = (birth_date, gender) else {
+        return Err(AppError::invalid(errs));
+    };
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    Ok(PersonFields {
+        name,
+        gender,
+        ethnicity: None,
+        birth_date,
+        id_card_no: id_card.map(|i| i.as_str().to_string()),
+        staff_no,
+        education: None,
+        title: None,
+        category: input.category.unwrap_or(PersonCategory::Student),
+        phone: None,
+        enrollment_year: None,
+    })
+}
+
+/// Records a step: rule check, overrides for justified warnings, the member row on approval.
+pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput) -> AppResult<CaseDetail> {
+    require_write(scope)?;
+    let today = crate::util::today();
+    let step = parse_step(&input.step)?;
+    let justification = opt_trim(&input.justification);
+    let mut w = db.begin_write().await?;
+    let case = repo::get(&mut w.tx, scope, case_id).await?.ok_or_else(AppError::not_found)?;
+    if case.status != "open" {
+        return Err(AppError::invalid_field("step", "档案已办结，不能再登记步骤"));
+    }
+    let steps = repo::steps(&mut w.tx, case_id).await?;
+    if step != Step::ActivistEducation && steps.iter().any(|s| s.step == step.as_str()) {
+        return Err(AppError::invalid_field("step", format!("「{}」已登记", step.label())));
+    }
+    let d = &input.details;
+    for (field, ids, who) in
+        [("mentor_ids", &d.mentor_ids, "培养联系人"), ("sponsor_ids", &d.sponsor_ids, "入党介绍人")]
+    {
+        for id in ids {
+            if members_repo::get(&mut w.tx, scope, *id).await?.is_none() {
+                return Err(AppError::invalid_field(
+                    field,
+                    format!("{who}（党员编号 {id}）不存在或不在您的管理范围内"),
+                ));
+            }
+        }
+    }
+    if let Some(v) = &d.vote
+        && let Err(mut f) = vote_result(v)
+    {
+        f.subject_kind = crate::rules::development::SUBJECT_CASE.to_string();
+        f.subject_id = case.id;
+        f.subject_name = case.name.clone();
+        return Err(AppError::from_findings(vec![f]));
+    }
+    let overrides = repo::overrides(&mut w.tx, case_id).await?;
+    let mut f = facts(&mut w.tx, &case, &steps, &overrides, Some((step, input.date, d)), true).await?;
+    apply_approvers(&mut f, &steps);
+    // The approving org is the org of the recording user's scope (R1.19), never typed.
+    let mut body = serde_json::to_value(d).unwrap_or(serde_json::Value::Null);
+    if matches!(step, Step::Approval | Step::ConversionApproval) {
+        let kind = orgs_repo::get(&mut w.tx, scope, scope.org_id).await?.map(|o| o.kind);
+        if step == Step::Approval {
+            f.approving_org_kind = kind;
+        } else {
+            f.conversion_approving_org_kind = kind;
+        }
+        if let (Some(k), Some(obj)) = (kind, body.as_object_mut()) {
+            obj.insert("approving_org_kind".into(), serde_json::Value::String(k.as_str().to_string()));
+        }
+    }
+    // Judged without the step itself in the map, as the engine expects, except for its details.
+    let mut judged = f.clone();
+    if steps.iter().all(|s| s.step != step.as_str()) {
+        judged.steps.remove(&step);
+    }
+    let findings = check_step(&judged, step, input.date, today, &settings(), &CALENDAR);
+    let warned = judge(findings, justification.as_deref())?;
+    for rule in &warned {
+        repo::insert_override(&mut w.tx, case_id, rule, justification.as_deref().unwrap_or(""), &scope.display_name)
+            .await?;
+    }
+    repo::insert_step(&mut w.tx, case_id, step.as_str(), input.date, &body, &scope.display_name).await?;
+    let stage = stage_of(&f);
+    let closed = (step == Step::Archive).then_some(input.date);
+    repo::update_case(&mut w.tx, case_id, stage.as_str(), closed).await?;
+    let mut summary = format!("{}：登记第{}步「{}」（{}）", case.name, step.number(), step.label(), input.date);
+    if step == Step::Approval {
+        let joined_on = f.date(Step::AdmissionVote).unwrap_or(input.date);
+        admit(&mut w.tx, &case, joined_on).await?;
+        summary.push_str(&format!("，接收为预备党员（入党日期 {joined_on}）"));
+    }
+    if step == Step::ConversionApproval
+        && let Some(full_on) = f.probation_end()
+    {
+        convert(&mut w.tx, &case, full_on).await?;
+        summary.push_str(&format!("，转为正式党员（党龄自 {full_on} 起算）"));
+    }
+    if !warned.is_empty() {
+        summary.push_str(&format!("；特殊情况说明（{}）：{}", warned.join("、"), justification.unwrap_or_default()));
+    }
+    let detail = load_detail(&mut w.tx, scope, case_id, today).await?;
+    audit::append(
+        &mut w.tx,
+        scope,
+        AuditEntry {
+            action: "record_step",
+            entity: "development_case",
+            entity_id: Some(case_id),
+            org_path: Some(&case.org_path),
+            summary,
+            before: None,
+            after: json(&serde_json::json!({"step": step.as_str(), "date": input.date, "details": body})),
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(detail)
+}
+
+/// Approval (R1.19): the person becomes a 预备党员 of the case's branch, joined on the admission vote.
+async fn admit(conn: &mut Conn, case: &CaseRow, joined_on: NaiveDate) -> AppResult<()> {
+    if repo::member_of_person(conn, case.person_id).await?.is_some() {
+        return Err(AppError::conflict("person_id", "此人已有党员记录"));
+    }
+    let m = MembershipFields {
+        status: MemberStatus::Probationary,
+        joined_on,
+        full_on: None,
+        special_status: SpecialStatus::Normal,
+        special_status_since: None,
+    };
+    let sort_key = crate::util::pinyin_sort_key(&case.name);
+    members_repo::insert_member(conn, case.person_id, case.org_id, &case.org_path, &m, &sort_key).await?;
+    Ok(())
+}
+
+/// Conversion approval: the member becomes a 正式党员 from the end of probation (R1.26).
+async fn convert(conn: &mut Conn, case: &CaseRow, full_on: NaiveDate) -> AppResult<()> {
+    let Some(member_id) = repo::member_of_person(conn, case.person_id).await? else { return Ok(()) };
+    members_repo::insert_status_event(conn, member_id, "status", Some("probationary"), "full", full_on, Some("转正"))
+        .await?;
+    sqlx::query("UPDATE member SET status = 'full', full_on = $1, updated_at = $2 WHERE id = $3")
+        .bind(crate::util::fmt_date(full_on))
+        .bind(crate::util::now_rfc3339())
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Loads the whole case as judged on `today`.
+async fn load_detail(conn: &mut Conn, scope: &Scope, id: i64, today: NaiveDate) -> AppResult<CaseDetail> {
+    let case = repo::get(conn, scope, id).await?.ok_or_else(AppError::not_found)?;
+    let steps = repo::steps(conn, id).await?;
+    let overrides = repo::overrides(conn, id).await?;
+    let mut f = facts(conn, &case, &steps, &overrides, None, true).await?;
+    apply_approvers(&mut f, &steps);
+    let s = settings();
+    let mut findings = Vec::new();
+    for row in &steps {
+        let Some(step) = Step::parse(&row.step) else { continue };
+        if f.date(step) != Some(row.done_on) {
+            continue;
+        }
+        for x in check_step(&f, step, row.done_on, today, &s, &CALENDAR) {
+            if !findings.contains(&x) {
+                findings.push(x);
+            }
+        }
+    }
+    let due = if case.status == "open" { next_steps(&f, today, &s, &CALENDAR) } else { Vec::new() };
+    let stage_label = Stage::parse(&case.stage).map_or("", Stage::label).to_string();
+    let steps = steps.into_iter().map(view).collect();
+    Ok(CaseDetail { case, stage_label, steps, findings, overrides, due })
+}
+
+fn view(row: StepRow) -> StepView {
+    let step = Step::parse(&row.step);
+    let vote_outcome = match step {
+        Some(Step::AdmissionVote | Step::ConversionVote) => serde_json::from_value::<StepDetails>(row.body.clone())
+            .ok()
+            .and_then(|d| d.vote)
+            .and_then(|v| vote_result(&v).ok()),
+        _ => None,
+    };
+    StepView {
+        number: step.map_or(0, Step::number),
+        label: step.map_or_else(|| row.step.clone(), |s| s.label_in(RuleSet::for_date(row.done_on)).to_string()),
+        vote_outcome,
+        row,
+    }
+}
+
+/// One case in scope.
+pub async fn detail(db: &Db, scope: &Scope, id: i64) -> AppResult<CaseDetail> {
+    let mut conn = db.pool.acquire().await?;
+    load_detail(&mut conn, scope, id, crate::util::today()).await
+}
+
+/// The 待办 list: open cases in scope (or the `org` subtree), each with what is due next.
+pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<CaseSummary>> {
+    let mut conn = db.pool.acquire().await?;
+    let path = match filter.org {
+        Some(id) => orgs_repo::get(&mut conn, scope, id).await?.ok_or_else(AppError::not_found)?.path,
+        None => scope.root_path.clone(),
+    };
+    let today = crate::util::today();
+    let cases = repo::list_open(&mut conn, scope, &path).await?;
+    let mut steps_by_case: BTreeMap<i64, Vec<StepRow>> = BTreeMap::new();
+    for s in repo::open_steps(&mut conn, scope, &path).await? {
+        steps_by_case.entry(s.case_id).or_default().push(s);
+    }
+    let mut overrides_by_case: BTreeMap<i64, Vec<OverrideRow>> = BTreeMap::new();
+    for (case_id, o) in repo::open_overrides(&mut conn, scope, &path).await? {
+        overrides_by_case.entry(case_id).or_default().push(o);
+    }
+    let s = settings();
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        let steps = steps_by_case.remove(&case.id).unwrap_or_default();
+        let overrides = overrides_by_case.remove(&case.id).unwrap_or_default();
+        let mut f = facts(&mut conn, &case, &steps, &overrides, None, false).await?;
+        apply_approvers(&mut f, &steps);
+        let due = next_steps(&f, today, &s, &CALENDAR);
+        let overdue = due.iter().any(|d| d.overdue);
+        if filter.overdue == Some(true) && !overdue {
+            continue;
+        }
+        let last = steps.iter().max_by_key(|s| (s.done_on, s.id));
+        let last_step_label = last.and_then(|l| Step::parse(&l.step)).map_or("", Step::label).to_string();
+        out.push(CaseSummary {
+            stage_label: Stage::parse(&case.stage).map_or("", Stage::label).to_string(),
+            last_step: last.map(|l| l.step.clone()),
+            last_step_label,
+            last_step_on: last.map(|l| l.done_on),
+            due,
+            overdue,
+            case,
+        });
+    }
+    Ok(out)
+}

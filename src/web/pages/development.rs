@@ -1,0 +1,400 @@
+//! 发展党员 pages: the 待办 list, opening a case, the case timeline with the next-step form.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{
+    Ctx, FieldErrors, Flash, error_page, form_helpers, opt_date, opt_id, opt_text, org_options, render, render_status,
+    see_other, split_error,
+};
+use crate::domain::{Gender, OrgKind, PersonCategory};
+use crate::error::AppError;
+use crate::rules::Finding;
+use crate::rules::development::{Step, VoteInput};
+use crate::service::development::{CaseDetail, CaseFilter, CaseSummary, CreateCase, StepDetails, StepInput};
+use crate::web::AppState;
+use crate::web::auth::{PageUser, check_csrf};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/development", get(list).post(create))
+        .route("/development/new", get(new_page))
+        .route("/development/{id}", get(detail))
+        .route("/development/{id}/steps", post(record_step))
+}
+
+#[derive(Template)]
+#[template(path = "development/list.html")]
+struct ListTpl {
+    ctx: Ctx,
+    rows: Vec<CaseSummary>,
+    orgs: Vec<(i64, String)>,
+    org: String,
+    overdue: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQ {
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    overdue: String,
+}
+
+async fn list(State(st): State<AppState>, u: PageUser, flash: Flash, Query(q): Query<ListQ>) -> Response {
+    let overdue = matches!(q.overdue.as_str(), "1" | "true" | "on");
+    let filter = CaseFilter { org: q.org.trim().parse().ok(), overdue: Some(overdue) };
+    let rows = match crate::service::development::list(&st.db, &u.scope, &filter).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&e),
+    };
+    let orgs = match org_options(&st, &u.scope, &[]).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e),
+    };
+    render(&ListTpl { ctx: Ctx::new(&u.scope, "development", &flash), rows, orgs, org: q.org, overdue })
+}
+
+/// The new-case form exactly as typed.
+#[derive(Deserialize, Default, Clone)]
+struct CaseForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    id_card_no: String,
+    #[serde(default)]
+    staff_no: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    applied_on: String,
+    #[serde(default)]
+    details: String,
+}
+
+impl CaseForm {
+    fn to_input(&self) -> Result<CreateCase, AppError> {
+        let mut errors = FieldErrors::new();
+        let input = CreateCase {
+            person_id: None,
+            name: self.name.clone(),
+            gender: opt_text(&self.gender).and_then(|s| Gender::parse(&s)),
+            birth_date: opt_date(&self.birth_date, "birth_date", &mut errors),
+            id_card_no: opt_text(&self.id_card_no),
+            staff_no: opt_text(&self.staff_no),
+            category: opt_text(&self.category).and_then(|s| PersonCategory::parse(&s)),
+            org_id: opt_id(&self.org_id, "org_id", &mut errors),
+            applied_on: opt_date(&self.applied_on, "applied_on", &mut errors),
+            details: StepDetails { note: opt_text(&self.details), ..Default::default() },
+            justification: None,
+        };
+        if errors.is_empty() { Ok(input) } else { Err(AppError::invalid(errors)) }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "development/new.html")]
+struct NewTpl {
+    ctx: Ctx,
+    form: CaseForm,
+    branches: Vec<(i64, String)>,
+    genders: &'static [Gender],
+    categories: &'static [PersonCategory],
+    errors: FieldErrors,
+    error: String,
+    rule: String,
+}
+form_helpers!(NewTpl);
+
+/// Status, general message, field messages and rule of a refused form.
+fn parts(err: Option<&AppError>) -> (StatusCode, String, FieldErrors, String) {
+    match err {
+        Some(e) => {
+            let (g, f) = split_error(e);
+            (
+                StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+                g,
+                f,
+                e.rule.clone().unwrap_or_default(),
+            )
+        }
+        None => (StatusCode::OK, String::new(), FieldErrors::new(), String::new()),
+    }
+}
+
+async fn new_render(st: &AppState, u: &PageUser, form: CaseForm, err: Option<AppError>) -> Response {
+    let branches = match org_options(st, &u.scope, &[OrgKind::Branch, OrgKind::Group]).await {
+        Ok(b) => b,
+        Err(e) => return error_page(&e),
+    };
+    let (status, error, errors, rule) = parts(err.as_ref());
+    render_status(
+        status,
+        &NewTpl {
+            ctx: Ctx::new(&u.scope, "development", &Flash(String::new())),
+            form,
+            branches,
+            genders: Gender::ALL,
+            categories: PersonCategory::ALL,
+            errors,
+            error,
+            rule,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct NewQ {
+    #[serde(default)]
+    org: String,
+}
+
+async fn new_page(State(st): State<AppState>, u: PageUser, Query(q): Query<NewQ>) -> Response {
+    if !u.scope.can_write() {
+        return error_page(&AppError::forbidden("只读角色不能建立发展档案"));
+    }
+    new_render(&st, &u, CaseForm { org_id: q.org, ..Default::default() }, None).await
+}
+
+fn rejected(e: &AppError) -> bool {
+    e.status < 500 && e.status != 403 && e.status != 404
+}
+
+async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<CaseForm>) -> Response {
+    if let Err(e) = check_csrf(&u.scope, &f.csrf) {
+        return error_page(&e);
+    }
+    let result = match f.to_input() {
+        Ok(input) => crate::service::development::create(&st.db, &u.scope, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(c) => see_other(&format!("/development/{}?ok=created", c.case.id)),
+        Err(e) if rejected(&e) => new_render(&st, &u, f, Some(e)).await,
+        Err(e) => error_page(&e),
+    }
+}
+
+/// The step form exactly as typed.
+#[derive(Deserialize, Default, Clone)]
+struct StepForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    people: String,
+    #[serde(default)]
+    deciding_body: String,
+    #[serde(default)]
+    meeting: String,
+    #[serde(default)]
+    materials: String,
+    #[serde(default)]
+    details: String,
+    #[serde(default)]
+    member_ids: String,
+    #[serde(default)]
+    eligible_voters: String,
+    #[serde(default)]
+    present_voters: String,
+    #[serde(default)]
+    written_opinions: String,
+    #[serde(default)]
+    yes_votes: String,
+    #[serde(default)]
+    no_votes: String,
+    #[serde(default)]
+    abstain_votes: String,
+    #[serde(default)]
+    training_days: String,
+    #[serde(default)]
+    training_hours: String,
+    #[serde(default)]
+    failed: String,
+    #[serde(default)]
+    justification: String,
+}
+
+/// A non-negative count field, recording a message when it is malformed.
+fn count(s: &str, field: &str, errors: &mut FieldErrors) -> Option<u32> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<u32>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.insert(field.to_string(), "应为非负整数".to_string());
+            None
+        }
+    }
+}
+
+impl StepForm {
+    fn to_input(&self) -> Result<StepInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let date = opt_date(&self.date, "date", &mut errors);
+        if date.is_none() && !errors.contains_key("date") {
+            errors.insert("date".into(), "请填写日期".into());
+        }
+        let step = Step::parse(self.step.trim());
+        if step.is_none() {
+            errors.insert("step".into(), "请选择步骤".into());
+        }
+        let mut ids = Vec::new();
+        for part in self.member_ids.split([',', '，', ' ', '、']).filter(|s| !s.trim().is_empty()) {
+            match part.trim().parse::<i64>() {
+                Ok(id) => ids.push(id),
+                Err(_) => {
+                    errors.insert("member_ids".into(), "党员编号应为数字，用逗号分隔".into());
+                }
+            }
+        }
+        let counts = [
+            count(&self.eligible_voters, "eligible_voters", &mut errors),
+            count(&self.present_voters, "present_voters", &mut errors),
+            count(&self.written_opinions, "written_opinions", &mut errors),
+            count(&self.yes_votes, "yes_votes", &mut errors),
+            count(&self.no_votes, "no_votes", &mut errors),
+            count(&self.abstain_votes, "abstain_votes", &mut errors),
+        ];
+        let vote = counts.iter().any(Option::is_some).then(|| VoteInput {
+            eligible_voters: counts[0].unwrap_or(0),
+            present_voters: counts[1].unwrap_or(0),
+            written_opinions: counts[2].unwrap_or(0),
+            yes_votes: counts[3].unwrap_or(0),
+            no_votes: counts[4].unwrap_or(0),
+            abstain_votes: counts[5].unwrap_or(0),
+        });
+        let training_days = count(&self.training_days, "training_days", &mut errors);
+        let training_hours = count(&self.training_hours, "training_hours", &mut errors);
+        let (Some(step), Some(date), true) = (step, date, errors.is_empty()) else {
+            return Err(AppError::invalid(errors));
+        };
+        let people =
+            self.people.split(['，', ',', '、']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let details = StepDetails {
+            people,
+            mentor_ids: if step == Step::MentorAssignment { ids.clone() } else { Vec::new() },
+            sponsor_ids: if step == Step::SponsorAssignment { ids } else { Vec::new() },
+            deciding_body: opt_text(&self.deciding_body),
+            meeting: opt_text(&self.meeting),
+            materials: opt_text(&self.materials),
+            note: opt_text(&self.details),
+            vote,
+            passed: (step == Step::PoliticalReview).then_some(self.failed.is_empty()),
+            training_days,
+            training_hours,
+            ..Default::default()
+        };
+        Ok(StepInput { step: step.as_str().to_string(), date, details, justification: opt_text(&self.justification) })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "development/detail.html")]
+struct DetailTpl {
+    ctx: Ctx,
+    c: CaseDetail,
+    form: StepForm,
+    steps: &'static [Step],
+    refused: Vec<Finding>,
+    needs_justification: bool,
+    errors: FieldErrors,
+    error: String,
+    rule: String,
+}
+form_helpers!(DetailTpl);
+
+impl DetailTpl {
+    /// A value of a step body as text (people joined).
+    fn body(&self, v: &serde_json::Value, key: &str) -> String {
+        match v.get(key) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(a)) if !a.is_empty() => a
+                .iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join("、"),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+async fn detail_render(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    flash: &Flash,
+    form: StepForm,
+    err: Option<AppError>,
+) -> Response {
+    let c = match crate::service::development::detail(&st.db, &u.scope, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&e),
+    };
+    let needs_justification = err.as_ref().is_some_and(|e| e.code == "warning_needs_justification");
+    let refused = err.as_ref().map(|e| e.findings.clone()).unwrap_or_default();
+    let (status, error, errors, rule) = parts(err.as_ref());
+    let form = if form.step.is_empty() {
+        StepForm { step: c.due.first().map(|d| d.step.as_str().to_string()).unwrap_or_default(), ..form }
+    } else {
+        form
+    };
+    render_status(
+        status,
+        &DetailTpl {
+            ctx: Ctx::new(&u.scope, "development", flash),
+            c,
+            form,
+            steps: Step::ALL,
+            refused,
+            needs_justification,
+            errors,
+            error,
+            rule,
+        },
+    )
+}
+
+async fn detail(State(st): State<AppState>, u: PageUser, flash: Flash, Path(id): Path<i64>) -> Response {
+    detail_render(&st, &u, id, &flash, StepForm::default(), None).await
+}
+
+async fn record_step(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&u.scope, &f.csrf) {
+        return error_page(&e);
+    }
+    let result = match f.to_input() {
+        Ok(input) => crate::service::development::record_step(&st.db, &u.scope, id, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/development/{id}?ok=saved")),
+        Err(e) if rejected(&e) => detail_render(&st, &u, id, &Flash(String::new()), f, Some(e)).await,
+        Err(e) => error_page(&e),
+    }
+}
