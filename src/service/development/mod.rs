@@ -6,7 +6,7 @@
 //! justification (422 `warning_needs_justification` until one is given, then an override row per
 //! warned rule). Everything happens in one transaction with its audit row.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -15,17 +15,16 @@ use serde::{Deserialize, Serialize};
 use crate::auth::scope::Scope;
 use crate::db::{Conn, Db};
 use crate::domain::idcard::IdCardNo;
-use crate::domain::{Gender, MemberStatus, OrgKind, PersonCategory, SpecialStatus};
+use crate::domain::{Gender, MemberStatus, PersonCategory, SpecialStatus};
 use crate::error::{AppError, AppResult};
 use crate::repo::audit::{self, AuditEntry, json};
 use crate::repo::development::{self as repo, CaseRow, OverrideRow, StepRow};
 use crate::repo::members::{self as members_repo, MembershipFields, PersonFields};
 use crate::repo::orgs as orgs_repo;
+use crate::rules::Finding;
 use crate::rules::development::{
-    CaseFacts, DevelopmentSettings, Due, Override, PersonStanding, PoliticalReview, Publicity, RuleSet, Stage, Step,
-    Training, VoteInput, VoteOutcome, check_step, next_steps, vote_result,
+    DevelopmentSettings, Due, RuleSet, Stage, Step, VoteInput, VoteOutcome, check_step, next_steps, vote_result,
 };
-use crate::rules::{Finding, Severity};
 use crate::service::require_write;
 use crate::workdays::WorkCalendar;
 
@@ -183,150 +182,8 @@ fn parse_step(s: &str) -> AppResult<Step> {
 }
 
 /// Rebuilds the rule engine's facts from the stored steps and overrides.
-async fn facts(
-    conn: &mut Conn,
-    case: &CaseRow,
-    steps: &[StepRow],
-    overrides: &[OverrideRow],
-    extra: Option<(Step, NaiveDate, &StepDetails)>,
-    with_people: bool,
-) -> AppResult<CaseFacts> {
-    let mut f = base_facts(case, overrides);
-    let mut all: Vec<(Step, NaiveDate, StepDetails)> = steps
-        .iter()
-        .filter_map(|s| {
-            let step = Step::parse(&s.step)?;
-            let d: StepDetails = serde_json::from_value(s.body.clone()).unwrap_or_default();
-            Some((step, s.done_on, d))
-        })
-        .collect();
-    if let Some((step, on, d)) = extra {
-        all.push((step, on, d.clone()));
-    }
-    let ids: Vec<i64> = if !with_people {
-        Vec::new()
-    } else {
-        all.iter()
-            .flat_map(|(_, _, d)| d.mentor_ids.iter().chain(d.sponsor_ids.iter()).copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    };
-    let standings: BTreeMap<i64, (String, MemberStatus)> =
-        repo::standings(conn, &ids).await?.into_iter().map(|(id, n, s)| (id, (n, s))).collect();
-    let standing = |id: &i64| {
-        let (name, status) =
-            standings.get(id).cloned().unwrap_or_else(|| (format!("#{id}"), MemberStatus::Probationary));
-        PersonStanding { member_id: *id, name, status, under_probation_penalty: false, in_penalty_impact_period: false }
-    };
-    for (step, on, d) in &all {
-        apply(&mut f, *step, *on, d, &standing);
-    }
-    Ok(f)
-}
-
-/// Facts with no step yet.
-fn base_facts(case: &CaseRow, overrides: &[OverrideRow]) -> CaseFacts {
-    CaseFacts {
-        case_id: case.id,
-        name: case.name.clone(),
-        birth_date: case.birth_date,
-        branch_kind: case.org_kind,
-        steps: BTreeMap::new(),
-        activist_periods: Vec::new(),
-        activist_assessments: Vec::new(),
-        mentors: Vec::new(),
-        sponsors: Vec::new(),
-        publicity: None,
-        political_review: None,
-        training: None,
-        leaving_date: None,
-        admission_vote: None,
-        conversion_vote: None,
-        approving_org_kind: None,
-        conversion_approving_org_kind: None,
-        probation_extensions: Vec::new(),
-        overrides: overrides.iter().map(|o| Override { rule: o.rule.clone(), reason: o.reason.clone() }).collect(),
-    }
-}
-
-/// Adds one step and its details to the facts. The approving org's kind is stored in the body
-/// under `approving_org_kind` by the service (never typed).
-fn apply(f: &mut CaseFacts, step: Step, on: NaiveDate, d: &StepDetails, standing: &dyn Fn(&i64) -> PersonStanding) {
-    // The first date of a step counts; `activist_education` may be recorded every half year.
-    f.steps.entry(step).or_insert(on);
-    match step {
-        Step::ActivistEducation => f.activist_assessments.push(on),
-        Step::MentorAssignment => f.mentors = d.mentor_ids.iter().map(standing).collect(),
-        Step::SponsorAssignment => f.sponsors = d.sponsor_ids.iter().map(standing).collect(),
-        Step::PoliticalReview => {
-            f.political_review = Some(PoliticalReview { passed: d.passed.unwrap_or(true), concluded_on: on })
-        }
-        Step::IntensiveTraining => {
-            f.training = Some(Training { days: d.training_days.unwrap_or(0), hours: d.training_hours.unwrap_or(0) })
-        }
-        Step::AdmissionVote => f.admission_vote = d.vote,
-        Step::ConversionVote => f.conversion_vote = d.vote,
-        _ => {}
-    }
-    if let (Some(start), Some(end)) = (d.publicity_start, d.publicity_end) {
-        f.publicity = Some(Publicity { start, end, objections_open: d.objections_open.unwrap_or(false) });
-    }
-    if d.leaving_date.is_some() {
-        f.leaving_date = d.leaving_date;
-    }
-}
-
-/// The kind of the org recording an approval is stored with the step (R1.19).
-#[derive(Deserialize)]
-struct Approver {
-    approving_org_kind: Option<OrgKind>,
-}
-
-fn approver_kind(body: &serde_json::Value) -> Option<OrgKind> {
-    serde_json::from_value::<Approver>(body.clone()).ok().and_then(|a| a.approving_org_kind)
-}
-
-/// Applies the stored approver kinds (kept outside [`StepDetails`] so they cannot be typed).
-fn apply_approvers(f: &mut CaseFacts, steps: &[StepRow]) {
-    for s in steps {
-        match Step::parse(&s.step) {
-            Some(Step::Approval) => f.approving_org_kind = approver_kind(&s.body),
-            Some(Step::ConversionApproval) => f.conversion_approving_org_kind = approver_kind(&s.body),
-            _ => {}
-        }
-    }
-}
-
-/// Block findings refuse; warnings not covered by an override need a justification.
-fn judge(findings: Vec<Finding>, justification: Option<&str>) -> AppResult<Vec<String>> {
-    if findings.iter().any(Finding::is_block) {
-        return Err(AppError::from_findings(findings));
-    }
-    let warns: Vec<Finding> = findings.into_iter().filter(|f| f.severity == Severity::Warn).collect();
-    if warns.is_empty() {
-        return Ok(Vec::new());
-    }
-    if justification.is_some() {
-        let rules: BTreeSet<String> = warns.iter().map(|f| f.rule.clone()).collect();
-        return Ok(rules.into_iter().collect());
-    }
-    let mut fields = BTreeMap::new();
-    fields.insert("justification".to_string(), "存在需说明理由的警告，请填写特殊情况说明后再提交".to_string());
-    let mut e = AppError::invalid(fields).with_code("warning_needs_justification", 422);
-    e.message = format!(
-        "{}；如属特殊情况，请填写特殊情况说明后再提交",
-        warns.iter().map(|f| f.message_zh.clone()).collect::<Vec<_>>().join("；")
-    );
-    e.rule = warns.first().map(|f| f.rule.clone());
-    e.findings = warns;
-    Err(e)
-}
-
-/// The stage of the furthest recorded step.
-fn stage_of(f: &CaseFacts) -> Stage {
-    f.steps.keys().max().map_or(Stage::Applicant, |s| s.stage())
-}
+mod facts;
+use facts::{apply_approvers, base_facts, facts, judge, stage_of};
 
 /// Opens a case with its application (step 1, R1.2 checked).
 pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<CaseDetail> {
