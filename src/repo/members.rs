@@ -204,17 +204,20 @@ pub async fn list(
     let from = "member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id";
     // The count needs the person row only when a filter reads it, and never the org row.
     let count_from = if wh.contains("pe.") { "member m JOIN person pe ON pe.id = m.person_id" } else { "member m" };
-    let count_sql = format!("SELECT COUNT(*) AS n FROM {count_from} WHERE {wh}");
-    let total: i64 = args.bind(sqlx::query(&count_sql)).fetch_one(&mut *conn).await?.try_get("n")?;
     let per = f.per_page.unwrap_or(50).clamp(1, 200);
     let page = f.page.unwrap_or(1).max(1);
-    let sql = format!(
-        "SELECT {LIST_COLS} FROM {from} WHERE {wh} ORDER BY {} LIMIT {per} OFFSET {}",
-        order_by(f),
-        (page - 1) * per
-    );
+    let offset = (page - 1) * per;
+    let sql = format!("SELECT {LIST_COLS} FROM {from} WHERE {wh} ORDER BY {} LIMIT {per} OFFSET {offset}", order_by(f));
     let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
     let rows = rows.iter().map(|r| list_row(r, scope)).collect::<Result<Vec<_>, _>>()?;
+    // A short page that has rows is the last one: its total needs no second query.
+    let shown = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let total = if shown > 0 && shown < per {
+        offset + shown
+    } else {
+        let count_sql = format!("SELECT COUNT(*) AS n FROM {count_from} WHERE {wh}");
+        args.bind(sqlx::query(&count_sql)).fetch_one(&mut *conn).await?.try_get("n")?
+    };
     Ok((rows, total))
 }
 
