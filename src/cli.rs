@@ -230,9 +230,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let s = crate::demo::load(&database, &spec_for(&scale, seed)?, true).await?;
             eprintln!(
-                "已载入 {} 个组织、{} 名党员，用时 {:.1} 秒。",
+                "已载入 {} 个组织、{} 名党员、{} 份发展党员档案，用时 {:.1} 秒。",
                 s.orgs,
                 s.members,
+                s.cases,
                 started.elapsed().as_secs_f64()
             );
             for a in s.accounts {

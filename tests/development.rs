@@ -152,19 +152,61 @@ both!(story_application_to_approval, |app| async move {
     ok_step(&app, &app.branch, case, json!({"step": "pre_review", "date": "2025-04-25"})).await;
     ok_step(&app, &app.branch, case, json!({"step": "application_form", "date": "2025-04-28"})).await;
 
+    // R1.17: 应到会有表决权 is computed from the roster on the meeting date.
+    let (s, ev) =
+        app.get(&format!("/api/v1/development/cases/{case}/eligible-voters?on=2025-05-10"), &app.branch).await;
+    assert_eq!(s, StatusCode::OK, "{ev}");
+    let n = u32::try_from(ev["eligible_voters"].as_u64().unwrap()).unwrap();
+    let roster_full = app
+        .scalar(&format!(
+            "SELECT COUNT(DISTINCT m.id) AS n FROM membership_period p JOIN member m ON m.id = p.member_id JOIN org o ON o.id = p.org_id
+             WHERE (o.id = {b} OR o.parent_id = {b}) AND p.start_on <= '2025-05-10' AND (p.end_on IS NULL OR p.end_on > '2025-05-10')
+             AND m.status = 'full' AND (m.full_on IS NULL OR m.full_on <= '2025-05-10') AND m.special_status <> 'suspended'",
+            b = fx.branch
+        ))
+        .await;
+    assert_eq!(i64::from(n), roster_full, "eligible = full members of the branch on the date: {ev}");
+    assert!(n >= 3, "{ev}");
+    let excluded_one = full.iter().copied().find(|id| *id != fx.member_me).unwrap_or(full[0]);
     // Vote arithmetic: more votes than ballots is refused (R1.16); a failed vote blocks too.
-    let vote = |yes: u32, no: u32| {
+    let vote = |eligible: u32, present: u32, yes: u32, no: u32, exclusions: Value| {
         json!({"step": "admission_vote", "date": "2025-05-10", "details": {"deciding_body": "党支部党员大会",
-            "vote": {"eligible_voters": 20, "present_voters": 15, "written_opinions": 0, "yes_votes": yes, "no_votes": no, "abstain_votes": 0}}})
+            "exclusions": exclusions,
+            "vote": {"eligible_voters": eligible, "present_voters": present, "written_opinions": 0, "yes_votes": yes, "no_votes": no, "abstain_votes": 0}}})
     };
-    let (s, v) = step(&app, &app.branch, case, vote(14, 5)).await;
+    // A typed eligible count that differs from the roster is refused, naming the field and the number.
+    let (s, v) = step(&app, &app.branch, case, vote(n + 1, n, n, 0, json!([]))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let text = v.to_string();
+    assert!(text.contains("eligible_voters") && text.contains(&n.to_string()), "{v}");
+    let (s, v) = step(&app, &app.branch, case, vote(0, n, n, 1, json!([]))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["rule"], "R1.16", "{v}");
-    let (s, v) = step(&app, &app.branch, case, vote(10, 5)).await;
+    let (s, v) = step(&app, &app.branch, case, vote(0, n, n / 2, 0, json!([]))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["rule"], "R1.16", "{v}");
-    let v = ok_step(&app, &app.branch, case, vote(14, 1)).await;
+    // An exclusion must name a roster member.
+    let (s, v) = step(
+        &app,
+        &app.branch,
+        case,
+        vote(0, n - 1, n - 1, 0, json!([{"member_id": fx.sibling_member, "reason": "abroad"}])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // With one member excluded (自费出国), the computed count is one less, sent count agreeing.
+    let excl = json!([{"member_id": excluded_one, "reason": "abroad"}]);
+    let v = ok_step(&app, &app.branch, case, vote(n - 1, n - 1, n - 1, 0, excl)).await;
     let voted = v["steps"].as_array().unwrap().iter().find(|s| s["step"] == "admission_vote").unwrap();
+    assert_eq!(voted["body"]["vote"]["eligible_voters"], n - 1, "{voted}");
+    assert!(
+        voted["body"]["excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["member_id"] == excluded_one && e["reason"] == "abroad"),
+        "{voted}"
+    );
     assert_eq!(voted["vote_outcome"], "passed", "the result is computed: {voted}");
     ok_step(
         &app,
@@ -191,6 +233,14 @@ both!(story_application_to_approval, |app| async move {
         ))
         .await;
     assert_eq!(joined, 1, "approval creates the 预备党员 joined on the admission vote");
+    // The new 预备党员 is on the roster but has no vote (R1.17).
+    let (s, ev) =
+        app.get(&format!("/api/v1/development/cases/{case}/eligible-voters?on=2025-06-02"), &app.branch).await;
+    assert_eq!(s, StatusCode::OK, "{ev}");
+    assert!(
+        ev["excluded"].as_array().unwrap().iter().any(|e| e["name"] == "李发展" && e["reason"] == "probationary"),
+        "{ev}"
+    );
     let due: Vec<String> =
         v["due"].as_array().unwrap().iter().map(|d| d["step"].as_str().unwrap().to_string()).collect();
     assert!(due.contains(&"oath".to_string()) && due.contains(&"conversion_application".to_string()), "{due:?}");
@@ -260,6 +310,9 @@ both!(scope_foreign_case_is_404, |app| async move {
         assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
         let (_, list) = app.get("/api/v1/development/cases", token).await;
         assert!(list.as_array().unwrap().iter().all(|c| c["id"].as_i64() != Some(foreign)), "{list}");
+        let (s, v) =
+            app.get(&format!("/api/v1/development/cases/{foreign}/eligible-voters?on=2025-01-01"), token).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     }
     let (s, _) = step(&app, &app.branch, foreign, json!({"step": "talk", "date": "2024-01-20"})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);

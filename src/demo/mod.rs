@@ -1,6 +1,7 @@
 //! The demo university: a deterministic synthetic tree, people, members and committees, loaded
 //! with bulk inserts, plus one demo account per role.
 
+pub mod cases;
 pub mod generate;
 pub mod names;
 
@@ -38,6 +39,8 @@ pub struct LoadSummary {
     pub members: usize,
     /// Demo accounts.
     pub accounts: Vec<DemoAccount>,
+    /// Development cases opened.
+    pub cases: usize,
 }
 
 /// True when the database has no org yet.
@@ -358,6 +361,10 @@ pub async fn load(db: &Db, spec: &DemoSpec, progress: bool) -> anyhow::Result<Lo
     // Fresh statistics, or the planners guess badly on freshly bulk-loaded tables.
     sqlx::query("ANALYZE").execute(&db.pool).await?;
     let accounts = create_accounts(db, root_id, first_unit, first_branch).await?;
+    // Development cases for the university and larger; small custom specs (the test suites'
+    // fixtures, which count cases, members and orgs) stay without them.
+    let total_cases =
+        if spec.members >= cases::MIN_MEMBERS { cases::load_cases(db, spec.today, spec.seed).await? } else { 0 };
     let mut w = db.begin_write().await?;
     crate::repo::audit::append(
         &mut w.tx,
@@ -367,14 +374,17 @@ pub async fn load(db: &Db, spec: &DemoSpec, progress: bool) -> anyhow::Result<Lo
             entity: "org",
             entity_id: Some(root_id),
             org_path: Some(&format!("/{root_id}/")),
-            summary: format!("载入演示数据：{} 个组织，{} 名党员（种子 {}）", total_orgs, total_members, spec.seed),
+            summary: format!(
+                "载入演示数据：{} 个组织，{} 名党员，{} 份发展党员档案（种子 {}）",
+                total_orgs, total_members, total_cases, spec.seed
+            ),
             before: None,
             after: None,
         },
     )
     .await?;
     w.commit().await?;
-    Ok(LoadSummary { orgs: total_orgs, members: total_members, accounts })
+    Ok(LoadSummary { orgs: total_orgs, members: total_members, accounts, cases: total_cases })
 }
 
 async fn create_accounts(

@@ -359,3 +359,34 @@ pub async fn member_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<
         sqlx::query("SELECT id FROM member WHERE person_id = $1").bind(person_id).fetch_optional(&mut *conn).await?;
     r.map(|r| r.try_get("id")).transpose()
 }
+
+/// One member on a branch roster on a date (R1.17): id, name, status, full_on, special_status.
+pub type RosterRow = (i64, String, MemberStatus, Option<NaiveDate>, String);
+
+/// Members whose membership period covers `on` in the branch `org_id` or one of its groups.
+pub async fn roster(conn: &mut Conn, org_id: i64, on: NaiveDate) -> Result<Vec<RosterRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT m.id, pe.name, m.status, m.full_on, m.special_status FROM membership_period p \
+         JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = p.org_id \
+         WHERE (o.id = $1 OR o.parent_id = $2) AND p.start_on <= $3 AND (p.end_on IS NULL OR p.end_on > $4) ORDER BY m.id",
+    )
+    .bind(org_id)
+    .bind(org_id)
+    .bind(fmt_date(on))
+    .bind(fmt_date(on))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let status: String = r.try_get("status")?;
+        let full_on: Option<String> = r.try_get("full_on")?;
+        out.push((
+            r.try_get("id")?,
+            r.try_get("name")?,
+            MemberStatus::parse(&status).unwrap_or(MemberStatus::Probationary),
+            full_on.as_deref().and_then(parse_date),
+            r.try_get("special_status")?,
+        ));
+    }
+    Ok(out)
+}

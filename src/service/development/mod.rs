@@ -23,7 +23,8 @@ use crate::repo::members::{self as members_repo, MembershipFields, PersonFields}
 use crate::repo::orgs as orgs_repo;
 use crate::rules::Finding;
 use crate::rules::development::{
-    DevelopmentSettings, Due, RuleSet, Stage, Step, VoteInput, VoteOutcome, check_step, next_steps, vote_result,
+    DevelopmentSettings, Due, Exclusion, ExclusionReason, RuleSet, Stage, Step, VoteInput, VoteOutcome, VoterFacts,
+    check_step, eligible_voters, next_steps, vote_result,
 };
 use crate::service::require_write;
 use crate::workdays::WorkCalendar;
@@ -50,7 +51,10 @@ pub struct StepDetails {
     /// Free note.
     pub note: Option<String>,
     /// Vote counts of `admission_vote` / `conversion_vote`; the result is computed.
+    /// `eligible_voters` is computed from the roster (R1.17): leave it 0 or send the same number.
     pub vote: Option<VoteInput>,
+    /// Practice exclusions from 应到会有表决权 (R1.17), each a member of the branch roster.
+    pub exclusions: Vec<ExclusionInput>,
     /// 政审 conclusion of `political_review`: 合格 (default true).
     pub passed: Option<bool>,
     /// Days of `intensive_training`.
@@ -65,6 +69,65 @@ pub struct StepDetails {
     pub publicity_end: Option<NaiveDate>,
     /// Objections raised during the 公示 and not yet resolved.
     pub objections_open: Option<bool>,
+}
+
+/// One practice exclusion from 应到会有表决权 (R1.17).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ExclusionInput {
+    /// Member id (must be on the branch roster on the meeting date).
+    pub member_id: i64,
+    /// Reason from the R1.17 practice list.
+    pub reason: ExclusionReason,
+}
+
+/// 应到会有表决权 of a case's branch on a date (R1.17), computed from the roster.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EligibleVoters {
+    /// The meeting date.
+    pub on: NaiveDate,
+    /// The computed count.
+    pub eligible_voters: u32,
+    /// Roster members not counted, with the reason.
+    pub excluded: Vec<Exclusion>,
+}
+
+/// Computes 应到会有表决权 of the case's branch on `on`; exclusions must name roster members.
+async fn compute_eligible(
+    conn: &mut Conn,
+    case: &CaseRow,
+    on: NaiveDate,
+    exclusions: &[ExclusionInput],
+) -> AppResult<EligibleVoters> {
+    let rows = repo::roster(conn, case.org_id, on).await?;
+    let roster: Vec<VoterFacts> = rows
+        .into_iter()
+        .filter(|r| SpecialStatus::parse(&r.4) != Some(SpecialStatus::Suspended))
+        .map(|(member_id, name, status, full_on, _)| VoterFacts {
+            member_id,
+            name,
+            status,
+            full_on,
+            under_probation_penalty: false,
+        })
+        .collect();
+    for e in exclusions {
+        if !roster.iter().any(|v| v.member_id == e.member_id) {
+            return Err(AppError::invalid_field(
+                "exclusions",
+                format!("党员编号 {} 不是本支部 {on} 的有表决权名册成员", e.member_id),
+            ));
+        }
+    }
+    let ex: Vec<(i64, ExclusionReason)> = exclusions.iter().map(|e| (e.member_id, e.reason)).collect();
+    let (count, excluded) = eligible_voters(&roster, on, &ex);
+    Ok(EligibleVoters { on, eligible_voters: count, excluded })
+}
+
+/// 应到会有表决权 of a case's branch on `on` (R1.17), for the vote form.
+pub async fn eligible_for_case(db: &Db, scope: &Scope, case_id: i64, on: NaiveDate) -> AppResult<EligibleVoters> {
+    let mut conn = db.pool.acquire().await?;
+    let case = repo::get(&mut conn, scope, case_id).await?.ok_or_else(AppError::not_found)?;
+    compute_eligible(&mut conn, &case, on, &[]).await
 }
 
 /// Record one step of a case.
@@ -122,6 +185,10 @@ pub struct StepView {
     pub label: String,
     /// Computed vote result of a vote step (通过/未通过/到会人数不足).
     pub vote_outcome: Option<VoteOutcome>,
+    /// 应到会有表决权 as computed from the roster when the vote was recorded (R1.17).
+    pub eligible_voters: Option<u32>,
+    /// Roster members not counted at the vote, as "姓名（理由）".
+    pub excluded: Vec<String>,
 }
 
 /// A case on the 待办 list.
@@ -347,7 +414,22 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     if step != Step::ActivistEducation && steps.iter().any(|s| s.step == step.as_str()) {
         return Err(AppError::invalid_field("step", format!("「{}」已登记", step.label())));
     }
-    let d = &input.details;
+    let mut details = input.details.clone();
+    let mut eligible = None;
+    if matches!(step, Step::AdmissionVote | Step::ConversionVote)
+        && let Some(v) = details.vote.as_mut()
+    {
+        let e = compute_eligible(&mut w.tx, &case, input.date, &details.exclusions).await?;
+        if v.eligible_voters != 0 && v.eligible_voters != e.eligible_voters {
+            return Err(AppError::invalid_field(
+                "eligible_voters",
+                format!("应到会有表决权人数由名册计算为 {}，与填写的 {} 不符", e.eligible_voters, v.eligible_voters),
+            ));
+        }
+        v.eligible_voters = e.eligible_voters;
+        eligible = Some(e);
+    }
+    let d = &details;
     for (field, ids, who) in
         [("mentor_ids", &d.mentor_ids, "培养联系人"), ("sponsor_ids", &d.sponsor_ids, "入党介绍人")]
     {
@@ -373,6 +455,9 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     apply_approvers(&mut f, &steps);
     // The approving org is the org of the recording user's scope (R1.19), never typed.
     let mut body = serde_json::to_value(d).unwrap_or(serde_json::Value::Null);
+    if let (Some(e), Some(obj)) = (&eligible, body.as_object_mut()) {
+        obj.insert("excluded".into(), serde_json::to_value(&e.excluded).unwrap_or_default());
+    }
     if matches!(step, Step::Approval | Step::ConversionApproval) {
         let kind = orgs_repo::get(&mut w.tx, scope, scope.org_id).await?.map(|o| o.kind);
         if step == Step::Approval {
@@ -400,6 +485,12 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     let closed = (step == Step::Archive).then_some(input.date);
     repo::update_case(&mut w.tx, case_id, stage.as_str(), closed).await?;
     let mut summary = format!("{}：登记第{}步「{}」（{}）", case.name, step.number(), step.label(), input.date);
+    if let Some(e) = &eligible {
+        summary.push_str(&format!("，应到会有表决权 {} 人", e.eligible_voters));
+        for x in &e.excluded {
+            summary.push_str(&format!("；不计入：{}（{}）", x.name, x.reason.label()));
+        }
+    }
     if step == Step::Approval {
         let joined_on = f.date(Step::AdmissionVote).unwrap_or(input.date);
         admit(&mut w.tx, &case, joined_on).await?;
@@ -499,7 +590,26 @@ fn view(row: StepRow) -> StepView {
             .and_then(|v| vote_result(&v).ok()),
         _ => None,
     };
+    let vote = matches!(step, Some(Step::AdmissionVote | Step::ConversionVote));
+    let eligible_voters = if vote {
+        serde_json::from_value::<StepDetails>(row.body.clone()).ok().and_then(|d| d.vote).map(|v| v.eligible_voters)
+    } else {
+        None
+    };
+    let excluded = row.body["excluded"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    let reason = e["reason"].as_str().and_then(ExclusionReason::parse).map_or("", |r| r.label());
+                    format!("{}（{reason}）", e["name"].as_str().unwrap_or(""))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     StepView {
+        eligible_voters,
+        excluded,
         number: step.map_or(0, Step::number),
         label: step.map_or_else(|| row.step.clone(), |s| s.label_in(RuleSet::for_date(row.done_on)).to_string()),
         vote_outcome,

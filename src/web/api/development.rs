@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 
 use super::{ApiError, ApiJson, ErrorBody};
-use crate::service::development::{CaseDetail, CaseFilter, CaseSummary, CreateCase, StepInput};
+use crate::service::development::{CaseDetail, CaseFilter, CaseSummary, CreateCase, EligibleVoters, StepInput};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 
@@ -46,4 +46,23 @@ pub async fn record_step(
     ApiJson(b): ApiJson<StepInput>,
 ) -> ApiResult<CaseDetail> {
     Ok(Json(crate::service::development::record_step(&st.db, &u.scope, id, b).await?))
+}
+
+/// The date of an eligible-voters query.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct EligibleQuery {
+    /// Meeting date (default today).
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// 应到会有表决权 of the case's branch on a date (R1.17): the count and the excluded members with reasons.
+#[utoipa::path(get, path = "/api/v1/development/cases/{id}/eligible-voters", params(("id" = i64, Path), EligibleQuery), responses((status = 200, body = EligibleVoters), (status = 404, body = ErrorBody)))]
+pub async fn eligible_voters(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<EligibleQuery>,
+) -> ApiResult<EligibleVoters> {
+    let on = q.on.unwrap_or_else(crate::util::today);
+    Ok(Json(crate::service::development::eligible_for_case(&st.db, &u.scope, id, on).await?))
 }

@@ -153,6 +153,7 @@ pub fn routes() -> Router<AppState> {
         .route("/development/cases", get(development::list_cases).post(development::create_case))
         .route("/development/cases/{id}", get(development::get_case))
         .route("/development/cases/{id}/steps", post(development::record_step))
+        .route("/development/cases/{id}/eligible-voters", get(development::eligible_voters))
         .route("/openapi.json", get(openapi_json))
         .layer(axum::middleware::map_response(json_rejections))
 }

@@ -17,7 +17,9 @@ use crate::domain::{Gender, OrgKind, PersonCategory};
 use crate::error::AppError;
 use crate::rules::Finding;
 use crate::rules::development::{Step, VoteInput};
-use crate::service::development::{CaseDetail, CaseFilter, CaseSummary, CreateCase, StepDetails, StepInput};
+use crate::service::development::{
+    CaseDetail, CaseFilter, CaseSummary, CreateCase, EligibleVoters, StepDetails, StepInput,
+};
 use crate::web::AppState;
 use crate::web::auth::{PageUser, check_csrf};
 
@@ -320,6 +322,8 @@ struct DetailTpl {
     errors: FieldErrors,
     error: String,
     rule: String,
+    /// 应到会有表决权 today (R1.17), computed from the roster, with the excluded members.
+    eligible_today: Option<EligibleVoters>,
 }
 form_helpers!(DetailTpl);
 
@@ -351,6 +355,8 @@ async fn detail_render(
         Ok(c) => c,
         Err(e) => return error_page(&e),
     };
+    let eligible_today =
+        crate::service::development::eligible_for_case(&st.db, &u.scope, id, crate::util::today()).await.ok();
     let needs_justification = err.as_ref().is_some_and(|e| e.code == "warning_needs_justification");
     let refused = err.as_ref().map(|e| e.findings.clone()).unwrap_or_default();
     let (status, error, errors, rule) = parts(err.as_ref());
@@ -371,6 +377,7 @@ async fn detail_render(
             errors,
             error,
             rule,
+            eligible_today,
         },
     )
 }
