@@ -86,7 +86,9 @@ impl AppError {
     }
     /// 422 from blocking rule findings; each finding's `field` fact becomes a field error.
     pub fn from_findings(findings: Vec<Finding>) -> Self {
-        let blocks: Vec<Finding> = findings.into_iter().filter(|f| f.severity == Severity::Block).collect();
+        let mut blocks: Vec<Finding> = findings.into_iter().filter(|f| f.severity == Severity::Block).collect();
+        // A missing earlier step is the first thing to fix: name its rule first.
+        blocks.sort_by_key(|f| !f.facts.iter().any(|x| x.key == "missing_step"));
         let mut e = AppError::new(
             422,
             "rule_violation",
