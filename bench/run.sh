@@ -31,7 +31,7 @@ print(",".join(c+b))')
 export ORGS
 COLLEGE=$(echo "$ORGS" | cut -d, -f1)
 echo "== roster: 32 connections, 20 s"
-wrk -t2 -c32 -d20s --latency -s bench/roster.lua http://127.0.0.1:$PORT/ | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+wrk -t1 -c32 -d20s --latency -s bench/roster.lua http://127.0.0.1:$PORT/ | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
 echo "== college tree page (/api/v1/orgs?root=$COLLEGE), 1 connection"
 for i in 1 2 3 4 5; do curl -s -o /dev/null -w "%{time_total}\n" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/orgs?root=$COLLEGE"; done
 echo "== college org page (/api/v1/orgs/$COLLEGE)"
