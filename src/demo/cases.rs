@@ -116,7 +116,8 @@ pub async fn load_cases(db: &Db, today: NaiveDate, seed: u64) -> anyhow::Result<
             let name = format!(
                 "{}{}",
                 SURNAMES.get(i % SURNAMES.len()).copied().unwrap_or("王"),
-                GIVEN.get((i / SURNAMES.len()) % GIVEN.len()).copied().unwrap_or("明")
+                // A stride prime to both list lengths, so neighbouring cases differ in both parts.
+                GIVEN.get((i * 7 + i / SURNAMES.len()) % GIVEN.len()).copied().unwrap_or("明")
             );
             let applied = match plan {
                 Plan::Applicant => back(today, 10),
