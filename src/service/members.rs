@@ -78,20 +78,20 @@ pub struct StatusInput {
     pub note: Option<String>,
 }
 
-fn opt_trim(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
-}
-
-/// Validated person and membership fields of an input, or field errors / rule findings.
-pub fn validate(input: &MemberInput, today: NaiveDate) -> AppResult<(PersonFields, MembershipFields)> {
-    let mut errs: BTreeMap<String, String> = BTreeMap::new();
-    let name = input.name.trim().to_string();
+/// Checks a person's name and 身份证号 (shared by members and development cases): the trimmed name
+/// and the parsed number, with field errors recorded in `errs`.
+pub fn check_identity(
+    name: &str,
+    id_card_no: &Option<String>,
+    errs: &mut BTreeMap<String, String>,
+) -> (String, Option<IdCardNo>) {
+    let name = name.trim().to_string();
     if name.is_empty() {
         errs.insert("name".into(), "姓名不能为空".into());
     } else if name.chars().count() > 40 {
         errs.insert("name".into(), "姓名不能超过40个字".into());
     }
-    let id_card = match opt_trim(&input.id_card_no) {
+    let id_card = match opt_trim(id_card_no) {
         Some(s) => match IdCardNo::parse(&s) {
             Ok(id) => Some(id),
             Err(e) => {
@@ -101,6 +101,18 @@ pub fn validate(input: &MemberInput, today: NaiveDate) -> AppResult<(PersonField
         },
         None => None,
     };
+    (name, id_card)
+}
+
+/// Empty or blank text becomes None; other text is trimmed.
+pub fn opt_trim(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Validated person and membership fields of an input, or field errors / rule findings.
+pub fn validate(input: &MemberInput, today: NaiveDate) -> AppResult<(PersonFields, MembershipFields)> {
+    let mut errs: BTreeMap<String, String> = BTreeMap::new();
+    let (name, id_card) = check_identity(&input.name, &input.id_card_no, &mut errs);
     let birth_date = input.birth_date.or(id_card.as_ref().map(|i| i.birth_date()));
     let gender = input.gender.or(id_card.as_ref().map(|i| i.gender()));
     // When the 身份证号 itself is wrong, its message is the one to fix; do not repeat it on the

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::scope::Scope;
 use crate::db::{Conn, Db};
-use crate::domain::idcard::IdCardNo;
 use crate::domain::{Gender, MemberStatus, PersonCategory, SpecialStatus};
 use crate::error::{AppError, AppResult};
 use crate::repo::audit::{self, AuditEntry, json};
@@ -239,9 +238,7 @@ pub struct CaseFilter {
     pub overdue: Option<bool>,
 }
 
-fn opt_trim(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
-}
+use crate::service::members::opt_trim;
 
 /// Parses a step id, as 422 on `step`.
 fn parse_step(s: &str) -> AppResult<Step> {
@@ -339,22 +336,7 @@ fn settings() -> DevelopmentSettings {
 /// Validates the new person of a case (the member form's rules for name and 身份证号).
 fn validate_person(input: &CreateCase) -> AppResult<PersonFields> {
     let mut errs: BTreeMap<String, String> = BTreeMap::new();
-    let name = input.name.trim().to_string();
-    if name.is_empty() {
-        errs.insert("name".into(), "姓名不能为空".into());
-    } else if name.chars().count() > 40 {
-        errs.insert("name".into(), "姓名不能超过40个字".into());
-    }
-    let id_card = match opt_trim(&input.id_card_no) {
-        Some(s) => match IdCardNo::parse(&s) {
-            Ok(id) => Some(id),
-            Err(e) => {
-                errs.insert("id_card_no".into(), e.message_zh().to_string());
-                None
-            }
-        },
-        None => None,
-    };
+    let (name, id_card) = crate::service::members::check_identity(&input.name, &input.id_card_no, &mut errs);
     let id_bad = errs.contains_key("id_card_no");
     if let (Some(id), Some(b)) = (&id_card, input.birth_date)
         && id.birth_date() != b
