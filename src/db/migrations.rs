@@ -207,6 +207,128 @@ const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX development_override_case_idx ON development_override(case_id)",
         ],
     },
+    Migration {
+        version: 3,
+        name: "development: penalties, working days, 公示 and objections, meetings, materials, transfers, archive, feed tokens",
+        statements: &[
+            // 党纪处分 of members (R1.10 介绍人 eligibility, R1.17 voting rights under 留党察看).
+            "CREATE TABLE member_penalty (
+            id {pk},
+            member_id BIGINT NOT NULL REFERENCES member(id),
+            kind TEXT NOT NULL,
+            decided_on TEXT NOT NULL,
+            period_months INTEGER,
+            restored_on TEXT,
+            document TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )",
+            "CREATE INDEX member_penalty_member_idx ON member_penalty(member_id)",
+            // Admin corrections of the built-in holiday calendar (C4): a day made a holiday or a 调休 workday.
+            "CREATE TABLE workday_override (
+            day TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        )",
+            // The 公示 of a 发展对象 (R1.8), editable text, and objections raised during it.
+            "CREATE TABLE development_publicity (
+            id {pk},
+            case_id BIGINT NOT NULL REFERENCES development_case(id),
+            org_id BIGINT NOT NULL REFERENCES org(id),
+            org_path TEXT {bytewise} NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            place TEXT,
+            start_on TEXT NOT NULL,
+            end_on TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )",
+            "CREATE INDEX development_publicity_case_idx ON development_publicity(case_id)",
+            "CREATE INDEX development_publicity_path_idx ON development_publicity(org_path, end_on)",
+            "CREATE TABLE development_objection (
+            id {pk},
+            publicity_id BIGINT NOT NULL REFERENCES development_publicity(id),
+            case_id BIGINT NOT NULL REFERENCES development_case(id),
+            received_on TEXT NOT NULL,
+            raised_by TEXT,
+            content TEXT NOT NULL,
+            resolved_on TEXT,
+            resolution TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )",
+            "CREATE INDEX development_objection_case_idx ON development_objection(case_id)",
+            // One 党支部党员大会 deciding one or more candidates (R1.15–1.17); each candidate's vote
+            // step points at it.
+            "CREATE TABLE development_meeting (
+            id {pk},
+            org_id BIGINT NOT NULL REFERENCES org(id),
+            org_path TEXT {bytewise} NOT NULL,
+            kind TEXT NOT NULL,
+            held_on TEXT NOT NULL,
+            eligible_voters INTEGER NOT NULL,
+            present INTEGER NOT NULL,
+            written_opinions INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )",
+            "CREATE INDEX development_meeting_path_idx ON development_meeting(org_path, held_on)",
+            "ALTER TABLE development_step ADD COLUMN meeting_id BIGINT",
+            // Materials of a step: an uploaded file, or a note that the paper copy is on file.
+            "CREATE TABLE development_material (
+            id {pk},
+            case_id BIGINT NOT NULL REFERENCES development_case(id),
+            step TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            file_name TEXT,
+            content_type TEXT,
+            size BIGINT NOT NULL,
+            sha256 TEXT,
+            data {blob},
+            note TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )",
+            "CREATE INDEX development_material_case_idx ON development_material(case_id)",
+            // Moves of a case between branches (R1.9: training time counts continuously).
+            "CREATE TABLE development_transfer (
+            id {pk},
+            case_id BIGINT NOT NULL REFERENCES development_case(id),
+            from_org_id BIGINT NOT NULL REFERENCES org(id),
+            to_org_id BIGINT NOT NULL REFERENCES org(id),
+            left_on TEXT NOT NULL,
+            arrived_on TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )",
+            "CREATE INDEX development_transfer_case_idx ON development_transfer(case_id)",
+            // The R1.28 archive checklist of a case.
+            "CREATE TABLE development_archive_item (
+            case_id BIGINT NOT NULL REFERENCES development_case(id),
+            item TEXT NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (case_id, item)
+        )",
+            // Tokens of a user's iCalendar (.ics) feed of due steps; only the hash is stored.
+            "CREATE TABLE feed_token (
+            id {pk},
+            user_id BIGINT NOT NULL REFERENCES app_user(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )",
+        ],
+    },
 ];
 
 /// Applies every migration not yet recorded, each in its own transaction.
