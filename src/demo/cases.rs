@@ -27,7 +27,7 @@ const SURNAMES: &[&str] =
 const GIVEN: &[&str] =
     &["子涵", "欣怡", "浩然", "雨桐", "思远", "梓萱", "一鸣", "佳琪", "宇航", "若曦", "明轩", "诗雨"];
 
-fn back(today: NaiveDate, days: u64) -> NaiveDate {
+pub(super) fn back(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(days)).unwrap_or(today)
 }
 
@@ -46,7 +46,7 @@ fn id_card(n: usize, birth: NaiveDate, gender: Gender) -> String {
 
 /// The plan of one case: how far it goes and how old it is.
 #[derive(Clone, Copy)]
-enum Plan {
+pub(super) enum Plan {
     /// Applied 10 days ago.
     Applicant,
     /// Applied 50 days ago, no talk yet (overdue).
@@ -61,7 +61,31 @@ enum Plan {
     Probationary,
 }
 
-fn plan_of(i: usize) -> Plan {
+/// The demo name of the i-th applicant.
+pub(super) fn person_name(i: usize) -> String {
+    format!(
+        "{}{}",
+        SURNAMES.get(i % SURNAMES.len()).copied().unwrap_or("王"),
+        // A stride prime to both list lengths, so neighbouring cases differ in both parts.
+        GIVEN.get((i * 7 + i / SURNAMES.len()) % GIVEN.len()).copied().unwrap_or("明")
+    )
+}
+
+impl Plan {
+    /// The application date of a case with this plan.
+    pub(super) fn applied(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            Plan::Applicant => back(today, 10),
+            Plan::ApplicantOverdue => back(today, 50),
+            Plan::Activist => back(today, 220),
+            Plan::Candidate => back(today, 560),
+            Plan::ApprovalOverdue => back(today, 820),
+            Plan::Probationary => back(today, 760),
+        }
+    }
+}
+
+pub(super) fn plan_of(i: usize) -> Plan {
     match i % 10 {
         0 => Plan::ApplicantOverdue,
         1 | 2 => Plan::Applicant,
@@ -113,20 +137,8 @@ pub async fn load_cases(db: &Db, today: NaiveDate, seed: u64) -> anyhow::Result<
             let student = category == "student";
             let age_days = if student { 365 * 20 + (i as u64 % 700) } else { 365 * 28 + (i as u64 % 2000) };
             let birth = back(today, age_days);
-            let name = format!(
-                "{}{}",
-                SURNAMES.get(i % SURNAMES.len()).copied().unwrap_or("王"),
-                // A stride prime to both list lengths, so neighbouring cases differ in both parts.
-                GIVEN.get((i * 7 + i / SURNAMES.len()) % GIVEN.len()).copied().unwrap_or("明")
-            );
-            let applied = match plan {
-                Plan::Applicant => back(today, 10),
-                Plan::ApplicantOverdue => back(today, 50),
-                Plan::Activist => back(today, 220),
-                Plan::Candidate => back(today, 560),
-                Plan::ApprovalOverdue => back(today, 820),
-                Plan::Probationary => back(today, 760),
-            };
+            let name = person_name(i);
+            let applied = plan.applied(today);
             let input = CreateCase {
                 person_id: None,
                 name,
@@ -174,7 +186,7 @@ pub async fn load_cases(db: &Db, today: NaiveDate, seed: u64) -> anyhow::Result<
     Ok(opened)
 }
 
-fn plan_steps(
+pub(super) fn plan_steps(
     plan: Plan,
     applied: NaiveDate,
     today: NaiveDate,

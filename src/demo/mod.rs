@@ -1,6 +1,7 @@
 //! The demo university: a deterministic synthetic tree, people, members and committees, loaded
 //! with bulk inserts, plus one demo account per role.
 
+pub mod bulk_cases;
 pub mod cases;
 pub mod generate;
 pub mod names;
@@ -363,8 +364,12 @@ pub async fn load(db: &Db, spec: &DemoSpec, progress: bool) -> anyhow::Result<Lo
     let accounts = create_accounts(db, root_id, first_unit, first_branch).await?;
     // Development cases for the university and larger; small custom specs (the test suites'
     // fixtures, which count cases, members and orgs) stay without them.
-    let total_cases =
+    let mut total_cases =
         if spec.members >= cases::MIN_MEMBERS { cases::load_cases(db, spec.today, spec.seed).await? } else { 0 };
+    if spec.members >= bulk_cases::MIN_MEMBERS {
+        total_cases += bulk_cases::load(db, spec.today, spec.seed).await?;
+        sqlx::query("ANALYZE").execute(&db.pool).await?;
+    }
     let mut w = db.begin_write().await?;
     crate::repo::audit::append(
         &mut w.tx,

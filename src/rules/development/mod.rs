@@ -215,6 +215,31 @@ pub struct CaseFacts {
 }
 
 impl CaseFacts {
+    /// A case with no step recorded yet (every list empty, every optional fact absent).
+    pub fn new(case_id: i64, name: &str, birth_date: NaiveDate, branch_kind: OrgKind) -> CaseFacts {
+        CaseFacts {
+            case_id,
+            name: name.to_string(),
+            birth_date,
+            branch_kind,
+            steps: BTreeMap::new(),
+            activist_periods: Vec::new(),
+            activist_assessments: Vec::new(),
+            mentors: Vec::new(),
+            sponsors: Vec::new(),
+            publicity: None,
+            political_review: None,
+            training: None,
+            leaving_date: None,
+            admission_vote: None,
+            conversion_vote: None,
+            approving_org_kind: None,
+            conversion_approving_org_kind: None,
+            probation_extensions: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+
     /// The recorded date of a step.
     pub fn date(&self, step: Step) -> Option<NaiveDate> {
         self.steps.get(&step).copied()

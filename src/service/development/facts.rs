@@ -57,27 +57,9 @@ pub(super) async fn facts(
 
 /// Facts with no step yet.
 pub(super) fn base_facts(case: &CaseRow, overrides: &[OverrideRow]) -> CaseFacts {
-    CaseFacts {
-        case_id: case.id,
-        name: case.name.clone(),
-        birth_date: case.birth_date,
-        branch_kind: case.org_kind,
-        steps: BTreeMap::new(),
-        activist_periods: Vec::new(),
-        activist_assessments: Vec::new(),
-        mentors: Vec::new(),
-        sponsors: Vec::new(),
-        publicity: None,
-        political_review: None,
-        training: None,
-        leaving_date: None,
-        admission_vote: None,
-        conversion_vote: None,
-        approving_org_kind: None,
-        conversion_approving_org_kind: None,
-        probation_extensions: Vec::new(),
-        overrides: overrides.iter().map(|o| Override { rule: o.rule.clone(), reason: o.reason.clone() }).collect(),
-    }
+    let mut f = CaseFacts::new(case.id, &case.name, case.birth_date, case.org_kind);
+    f.overrides = overrides.iter().map(|o| Override { rule: o.rule.clone(), reason: o.reason.clone() }).collect();
+    f
 }
 
 /// Adds one step and its details to the facts. The approving org's kind is stored in the body
