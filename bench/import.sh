@@ -4,16 +4,12 @@
 #   bench/import.sh [DATABASE_URL]     (default: a fresh SQLite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=target/release/jiceng
+source bench/lib.sh
 DB=${1:-sqlite:///tmp/jiceng-import-bench.db}
 if [[ "$DB" == sqlite://* ]]; then rm -f "${DB#sqlite://}"*; fi
 PORT=18089
-$BIN serve --demo --database "$DB" --listen 127.0.0.1:$PORT 2>/tmp/bench-import-serve.log &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 240); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
-TOKEN=$(curl -s -X POST http://127.0.0.1:$PORT/api/v1/auth/login -H 'content-type: application/json' \
-  -d '{"username":"admin","password":"jiceng2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+start_server $PORT /tmp/bench-import-serve.log --demo --database "$DB"
+TOKEN=$(login $PORT)
 export TOKEN
 ORGS=$(curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:$PORT/api/v1/orgs | python3 -c '
 import json,sys

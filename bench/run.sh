@@ -6,7 +6,7 @@
 # Needs: a release build, wrk (apt-get install wrk), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=target/release/jiceng
+source bench/lib.sh
 KIND=${1:-sqlite}
 if [ "$KIND" = sqlite ]; then DB=sqlite:///tmp/jiceng-province.db; FILE=/tmp/jiceng-province.db; else DB=$2; FILE=; fi
 PORT=18088
@@ -14,12 +14,8 @@ if [ -n "$FILE" ] && [ ! -f "$FILE" ] || [ "$KIND" != sqlite ] && [ "${FRESH:-0}
   echo "== jiceng demo --scale province"
   /usr/bin/time -f "demo: %e s, max RSS %M KB" $BIN demo --scale province --database "$DB"
 fi
-$BIN serve --database "$DB" --listen 127.0.0.1:$PORT 2>/tmp/bench-serve.log &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
-TOKEN=$(curl -s -X POST http://127.0.0.1:$PORT/api/v1/auth/login -H 'content-type: application/json' \
-  -d '{"username":"admin","password":"jiceng2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+start_server $PORT /tmp/bench-serve.log --database "$DB"
+TOKEN=$(login $PORT)
 export TOKEN
 # 20 college-level orgs and 20 branches to rotate through.
 ORGS=$(curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:$PORT/api/v1/orgs | python3 -c '

@@ -74,11 +74,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Import a member roster (xlsx or csv), all rows or none.
+    /// Import a member roster or existing development cases (xlsx or csv), all rows or none.
     Import {
         #[command(flatten)]
         db: DbArg,
-        /// What to import (members).
+        /// What to import (members, development).
         what: String,
         /// The file.
         file: std::path::PathBuf,
@@ -274,17 +274,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::Import { db, what, file, dry_run } => {
-            anyhow::ensure!(what == "members", "目前只支持导入 members");
+            anyhow::ensure!(what == "members" || what == "development", "目前只支持导入 members 或 development");
             let database = open(&db.database).await?;
             let bytes = std::fs::read(&file)?;
             let scope = system_scope(&database).await?;
-            match crate::service::import::import_members(&database, &scope, bytes, dry_run).await {
+            let result = if what == "development" {
+                crate::service::development::import::import_cases(&database, &scope, bytes, dry_run).await
+            } else {
+                crate::service::import::import_members(&database, &scope, bytes, dry_run).await
+            };
+            let unit = if what == "development" { "个发展党员档案" } else { "名党员" };
+            match result {
                 Ok(r) => {
                     for e in &r.errors {
                         println!("{}", e.message);
                     }
                     if r.committed {
-                        eprintln!("已导入 {} 名党员。", r.created);
+                        eprintln!("已导入 {} {unit}。", r.created);
                         Ok(ExitCode::SUCCESS)
                     } else {
                         eprintln!(

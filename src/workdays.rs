@@ -2,124 +2,128 @@
 //! working days (调休上班), for deadlines counted in working days (RULES.md C4, e.g. the 公示 of R1.8).
 //!
 //! [`WorkCalendar::china_default`] is seeded from the yearly 《国务院办公厅关于X年部分节假日安排的通知》.
-//! Admins correct or extend it in the app; the service builds a calendar with [`WorkCalendar::new`].
+//! Admins correct or extend it in the app (table `workday_override`); the service applies their
+//! corrections with [`WorkCalendar::with_corrections`].
 
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::domain::enums::str_enum;
+
 /// A date in the tables below: (year, month, day).
 type Ymd = (i32, u32, u32);
 
-/// State Council 放假 periods, first and last day inclusive (weekend days inside a period are listed too).
+/// State Council 放假 periods, first and last day inclusive (weekend days inside a period are listed too),
+/// with the holiday's name.
 ///
 /// Sources: 2014–2018 the notices quoted verbatim by the `chinese-calendar` project; 2019–2020 the
 /// `holiday-cn` data with the notice URLs; 2023–2026 quotations of the notices (the 2026 arrangement is
 /// 国务院办公厅 2025-11 notice). 2021 and 2022 are from memory of the notices and were not re-checked
 /// against a copy: admins should verify those two years. 2020's Spring Festival includes the extension
 /// to 02-02 (notice of 2020-01-27), which also cancelled the 02-01 make-up day.
-const HOLIDAY_RANGES: &[(Ymd, Ymd)] = &[
+const HOLIDAY_RANGES: &[(Ymd, Ymd, &str)] = &[
     // 2014
-    ((2014, 1, 1), (2014, 1, 1)),   // 元旦
-    ((2014, 1, 31), (2014, 2, 6)),  // 春节
-    ((2014, 4, 5), (2014, 4, 7)),   // 清明
-    ((2014, 5, 1), (2014, 5, 3)),   // 劳动节
-    ((2014, 5, 31), (2014, 6, 2)),  // 端午
-    ((2014, 9, 6), (2014, 9, 8)),   // 中秋
-    ((2014, 10, 1), (2014, 10, 7)), // 国庆
+    ((2014, 1, 1), (2014, 1, 1), "元旦"),
+    ((2014, 1, 31), (2014, 2, 6), "春节"),
+    ((2014, 4, 5), (2014, 4, 7), "清明"),
+    ((2014, 5, 1), (2014, 5, 3), "劳动节"),
+    ((2014, 5, 31), (2014, 6, 2), "端午"),
+    ((2014, 9, 6), (2014, 9, 8), "中秋"),
+    ((2014, 10, 1), (2014, 10, 7), "国庆"),
     // 2015
-    ((2015, 1, 1), (2015, 1, 3)),   // 元旦
-    ((2015, 2, 18), (2015, 2, 24)), // 春节
-    ((2015, 4, 4), (2015, 4, 6)),   // 清明
-    ((2015, 5, 1), (2015, 5, 3)),   // 劳动节
-    ((2015, 6, 20), (2015, 6, 22)), // 端午
-    ((2015, 9, 3), (2015, 9, 5)),   // 抗战胜利70周年纪念日 (special notice of 2015)
-    ((2015, 9, 27), (2015, 9, 27)), // 中秋
-    ((2015, 10, 1), (2015, 10, 7)), // 国庆
+    ((2015, 1, 1), (2015, 1, 3), "元旦"),
+    ((2015, 2, 18), (2015, 2, 24), "春节"),
+    ((2015, 4, 4), (2015, 4, 6), "清明"),
+    ((2015, 5, 1), (2015, 5, 3), "劳动节"),
+    ((2015, 6, 20), (2015, 6, 22), "端午"),
+    ((2015, 9, 3), (2015, 9, 5), "抗战胜利70周年纪念日"), // special notice of 2015
+    ((2015, 9, 27), (2015, 9, 27), "中秋"),
+    ((2015, 10, 1), (2015, 10, 7), "国庆"),
     // 2016
-    ((2016, 1, 1), (2016, 1, 3)),   // 元旦
-    ((2016, 2, 7), (2016, 2, 13)),  // 春节
-    ((2016, 4, 2), (2016, 4, 4)),   // 清明
-    ((2016, 4, 30), (2016, 5, 2)),  // 劳动节
-    ((2016, 6, 9), (2016, 6, 11)),  // 端午
-    ((2016, 9, 15), (2016, 9, 17)), // 中秋
-    ((2016, 10, 1), (2016, 10, 7)), // 国庆
+    ((2016, 1, 1), (2016, 1, 3), "元旦"),
+    ((2016, 2, 7), (2016, 2, 13), "春节"),
+    ((2016, 4, 2), (2016, 4, 4), "清明"),
+    ((2016, 4, 30), (2016, 5, 2), "劳动节"),
+    ((2016, 6, 9), (2016, 6, 11), "端午"),
+    ((2016, 9, 15), (2016, 9, 17), "中秋"),
+    ((2016, 10, 1), (2016, 10, 7), "国庆"),
     // 2017
-    ((2016, 12, 31), (2017, 1, 2)), // 元旦
-    ((2017, 1, 27), (2017, 2, 2)),  // 春节
-    ((2017, 4, 2), (2017, 4, 4)),   // 清明
-    ((2017, 4, 29), (2017, 5, 1)),  // 劳动节
-    ((2017, 5, 28), (2017, 5, 30)), // 端午
-    ((2017, 10, 1), (2017, 10, 8)), // 国庆、中秋
+    ((2016, 12, 31), (2017, 1, 2), "元旦"),
+    ((2017, 1, 27), (2017, 2, 2), "春节"),
+    ((2017, 4, 2), (2017, 4, 4), "清明"),
+    ((2017, 4, 29), (2017, 5, 1), "劳动节"),
+    ((2017, 5, 28), (2017, 5, 30), "端午"),
+    ((2017, 10, 1), (2017, 10, 8), "国庆、中秋"),
     // 2018
-    ((2017, 12, 30), (2018, 1, 1)), // 元旦
-    ((2018, 2, 15), (2018, 2, 21)), // 春节
-    ((2018, 4, 5), (2018, 4, 7)),   // 清明
-    ((2018, 4, 29), (2018, 5, 1)),  // 劳动节
-    ((2018, 6, 16), (2018, 6, 18)), // 端午
-    ((2018, 9, 22), (2018, 9, 24)), // 中秋
-    ((2018, 10, 1), (2018, 10, 7)), // 国庆
+    ((2017, 12, 30), (2018, 1, 1), "元旦"),
+    ((2018, 2, 15), (2018, 2, 21), "春节"),
+    ((2018, 4, 5), (2018, 4, 7), "清明"),
+    ((2018, 4, 29), (2018, 5, 1), "劳动节"),
+    ((2018, 6, 16), (2018, 6, 18), "端午"),
+    ((2018, 9, 22), (2018, 9, 24), "中秋"),
+    ((2018, 10, 1), (2018, 10, 7), "国庆"),
     // 2019
-    ((2018, 12, 30), (2019, 1, 1)), // 元旦
-    ((2019, 2, 4), (2019, 2, 10)),  // 春节
-    ((2019, 4, 5), (2019, 4, 7)),   // 清明
-    ((2019, 5, 1), (2019, 5, 4)),   // 劳动节 (revised notice of 2019-03-22)
-    ((2019, 6, 7), (2019, 6, 9)),   // 端午
-    ((2019, 9, 13), (2019, 9, 15)), // 中秋
-    ((2019, 10, 1), (2019, 10, 7)), // 国庆
+    ((2018, 12, 30), (2019, 1, 1), "元旦"),
+    ((2019, 2, 4), (2019, 2, 10), "春节"),
+    ((2019, 4, 5), (2019, 4, 7), "清明"),
+    ((2019, 5, 1), (2019, 5, 4), "劳动节"), // revised notice of 2019-03-22
+    ((2019, 6, 7), (2019, 6, 9), "端午"),
+    ((2019, 9, 13), (2019, 9, 15), "中秋"),
+    ((2019, 10, 1), (2019, 10, 7), "国庆"),
     // 2020
-    ((2020, 1, 1), (2020, 1, 1)),   // 元旦
-    ((2020, 1, 24), (2020, 2, 2)),  // 春节 (extended)
-    ((2020, 4, 4), (2020, 4, 6)),   // 清明
-    ((2020, 5, 1), (2020, 5, 5)),   // 劳动节
-    ((2020, 6, 25), (2020, 6, 27)), // 端午
-    ((2020, 10, 1), (2020, 10, 8)), // 国庆、中秋
+    ((2020, 1, 1), (2020, 1, 1), "元旦"),
+    ((2020, 1, 24), (2020, 2, 2), "春节"), // extended
+    ((2020, 4, 4), (2020, 4, 6), "清明"),
+    ((2020, 5, 1), (2020, 5, 5), "劳动节"),
+    ((2020, 6, 25), (2020, 6, 27), "端午"),
+    ((2020, 10, 1), (2020, 10, 8), "国庆、中秋"),
     // 2021 (verify)
-    ((2021, 1, 1), (2021, 1, 3)),   // 元旦
-    ((2021, 2, 11), (2021, 2, 17)), // 春节
-    ((2021, 4, 3), (2021, 4, 5)),   // 清明
-    ((2021, 5, 1), (2021, 5, 5)),   // 劳动节
-    ((2021, 6, 12), (2021, 6, 14)), // 端午
-    ((2021, 9, 19), (2021, 9, 21)), // 中秋
-    ((2021, 10, 1), (2021, 10, 7)), // 国庆
+    ((2021, 1, 1), (2021, 1, 3), "元旦"),
+    ((2021, 2, 11), (2021, 2, 17), "春节"),
+    ((2021, 4, 3), (2021, 4, 5), "清明"),
+    ((2021, 5, 1), (2021, 5, 5), "劳动节"),
+    ((2021, 6, 12), (2021, 6, 14), "端午"),
+    ((2021, 9, 19), (2021, 9, 21), "中秋"),
+    ((2021, 10, 1), (2021, 10, 7), "国庆"),
     // 2022 (verify)
-    ((2022, 1, 1), (2022, 1, 3)),   // 元旦
-    ((2022, 1, 31), (2022, 2, 6)),  // 春节
-    ((2022, 4, 3), (2022, 4, 5)),   // 清明
-    ((2022, 4, 30), (2022, 5, 4)),  // 劳动节
-    ((2022, 6, 3), (2022, 6, 5)),   // 端午
-    ((2022, 9, 10), (2022, 9, 12)), // 中秋
-    ((2022, 10, 1), (2022, 10, 7)), // 国庆
+    ((2022, 1, 1), (2022, 1, 3), "元旦"),
+    ((2022, 1, 31), (2022, 2, 6), "春节"),
+    ((2022, 4, 3), (2022, 4, 5), "清明"),
+    ((2022, 4, 30), (2022, 5, 4), "劳动节"),
+    ((2022, 6, 3), (2022, 6, 5), "端午"),
+    ((2022, 9, 10), (2022, 9, 12), "中秋"),
+    ((2022, 10, 1), (2022, 10, 7), "国庆"),
     // 2023
-    ((2022, 12, 31), (2023, 1, 2)), // 元旦
-    ((2023, 1, 21), (2023, 1, 27)), // 春节
-    ((2023, 4, 5), (2023, 4, 5)),   // 清明
-    ((2023, 4, 29), (2023, 5, 3)),  // 劳动节
-    ((2023, 6, 22), (2023, 6, 24)), // 端午
-    ((2023, 9, 29), (2023, 10, 6)), // 中秋、国庆
+    ((2022, 12, 31), (2023, 1, 2), "元旦"),
+    ((2023, 1, 21), (2023, 1, 27), "春节"),
+    ((2023, 4, 5), (2023, 4, 5), "清明"),
+    ((2023, 4, 29), (2023, 5, 3), "劳动节"),
+    ((2023, 6, 22), (2023, 6, 24), "端午"),
+    ((2023, 9, 29), (2023, 10, 6), "中秋、国庆"),
     // 2024
-    ((2024, 1, 1), (2024, 1, 1)),   // 元旦
-    ((2024, 2, 10), (2024, 2, 17)), // 春节
-    ((2024, 4, 4), (2024, 4, 6)),   // 清明
-    ((2024, 5, 1), (2024, 5, 5)),   // 劳动节
-    ((2024, 6, 8), (2024, 6, 10)),  // 端午
-    ((2024, 9, 15), (2024, 9, 17)), // 中秋
-    ((2024, 10, 1), (2024, 10, 7)), // 国庆
+    ((2024, 1, 1), (2024, 1, 1), "元旦"),
+    ((2024, 2, 10), (2024, 2, 17), "春节"),
+    ((2024, 4, 4), (2024, 4, 6), "清明"),
+    ((2024, 5, 1), (2024, 5, 5), "劳动节"),
+    ((2024, 6, 8), (2024, 6, 10), "端午"),
+    ((2024, 9, 15), (2024, 9, 17), "中秋"),
+    ((2024, 10, 1), (2024, 10, 7), "国庆"),
     // 2025
-    ((2025, 1, 1), (2025, 1, 1)),   // 元旦
-    ((2025, 1, 28), (2025, 2, 4)),  // 春节
-    ((2025, 4, 4), (2025, 4, 6)),   // 清明
-    ((2025, 5, 1), (2025, 5, 5)),   // 劳动节
-    ((2025, 5, 31), (2025, 6, 2)),  // 端午
-    ((2025, 10, 1), (2025, 10, 8)), // 国庆、中秋
+    ((2025, 1, 1), (2025, 1, 1), "元旦"),
+    ((2025, 1, 28), (2025, 2, 4), "春节"),
+    ((2025, 4, 4), (2025, 4, 6), "清明"),
+    ((2025, 5, 1), (2025, 5, 5), "劳动节"),
+    ((2025, 5, 31), (2025, 6, 2), "端午"),
+    ((2025, 10, 1), (2025, 10, 8), "国庆、中秋"),
     // 2026
-    ((2026, 1, 1), (2026, 1, 3)),   // 元旦
-    ((2026, 2, 15), (2026, 2, 23)), // 春节
-    ((2026, 4, 4), (2026, 4, 6)),   // 清明
-    ((2026, 5, 1), (2026, 5, 5)),   // 劳动节
-    ((2026, 6, 19), (2026, 6, 21)), // 端午
-    ((2026, 9, 25), (2026, 9, 27)), // 中秋
-    ((2026, 10, 1), (2026, 10, 7)), // 国庆
+    ((2026, 1, 1), (2026, 1, 3), "元旦"),
+    ((2026, 2, 15), (2026, 2, 23), "春节"),
+    ((2026, 4, 4), (2026, 4, 6), "清明"),
+    ((2026, 5, 1), (2026, 5, 5), "劳动节"),
+    ((2026, 6, 19), (2026, 6, 21), "端午"),
+    ((2026, 9, 25), (2026, 9, 27), "中秋"),
+    ((2026, 10, 1), (2026, 10, 7), "国庆"),
 ];
 
 /// 调休 make-up working days (a Saturday or Sunday worked), same sources as [`HOLIDAY_RANGES`].
@@ -229,6 +233,52 @@ fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+str_enum!(
+    /// What an admin correction makes of a day (table `workday_override`).
+    DayKind {
+        Holiday = "holiday" => "放假",
+        Workday = "workday" => "上班",
+    }
+);
+
+/// An admin correction of the built-in calendar: the day is a holiday, or a working day.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct DayCorrection {
+    /// The day.
+    pub day: NaiveDate,
+    /// Holiday or working day.
+    pub kind: DayKind,
+    /// Why (e.g. "校庆放假", "2027年春节"), shown in the calendar.
+    pub name: Option<String>,
+}
+
+/// One built-in State Council holiday period, for display.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct HolidayPeriod {
+    /// Holiday name (元旦, 春节, …).
+    pub name: String,
+    /// First day off.
+    pub first: NaiveDate,
+    /// Last day off.
+    pub last: NaiveDate,
+}
+
+/// The built-in holiday periods that touch `year`.
+pub fn builtin_holiday_periods(year: i32) -> Vec<HolidayPeriod> {
+    HOLIDAY_RANGES
+        .iter()
+        .filter_map(|&(first, last, name)| {
+            let (first, last) = (ymd(first)?, ymd(last)?);
+            (first.year() == year || last.year() == year).then(|| HolidayPeriod { name: name.to_string(), first, last })
+        })
+        .collect()
+}
+
+/// The built-in 调休 make-up working days of `year`.
+pub fn builtin_makeup_days(year: i32) -> Vec<NaiveDate> {
+    MAKEUP_WORKDAYS.iter().copied().filter_map(ymd).filter(|d| d.year() == year).collect()
+}
+
 /// A working-day calendar: Monday–Friday, minus public holidays, plus make-up working days.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WorkCalendar {
@@ -247,11 +297,32 @@ impl WorkCalendar {
     /// The official arrangements for 2014 through 2026 (see the table notes on uncertain years).
     pub fn china_default() -> Self {
         let mut holidays = BTreeSet::new();
-        for &(first, last) in HOLIDAY_RANGES {
+        for &(first, last, _) in HOLIDAY_RANGES {
             let (Some(first), Some(last)) = (ymd(first), ymd(last)) else { continue };
             holidays.extend(first.iter_days().take_while(|d| *d <= last));
         }
         WorkCalendar::new(holidays, MAKEUP_WORKDAYS.iter().copied().filter_map(ymd))
+    }
+
+    /// This calendar with admin corrections applied; a correction wins over the built-in day. A day
+    /// made a holiday stops being a make-up day; a day made a working day stops being a holiday
+    /// and, on a weekend, becomes a make-up day.
+    pub fn with_corrections<'a>(mut self, corrections: impl IntoIterator<Item = &'a DayCorrection>) -> Self {
+        for c in corrections {
+            match c.kind {
+                DayKind::Holiday => {
+                    self.makeup_workdays.remove(&c.day);
+                    self.holidays.insert(c.day);
+                }
+                DayKind::Workday => {
+                    self.holidays.remove(&c.day);
+                    if is_weekend(c.day) {
+                        self.makeup_workdays.insert(c.day);
+                    }
+                }
+            }
+        }
+        self
     }
 
     /// The holidays, in date order (to seed an editable table).
@@ -332,7 +403,7 @@ mod tests {
 
     #[test]
     fn tables_are_valid() {
-        for &(first, last) in HOLIDAY_RANGES {
+        for &(first, last, _) in HOLIDAY_RANGES {
             let (a, b) = (ymd(first).unwrap(), ymd(last).unwrap());
             assert!(a <= b, "{a} > {b}");
             assert!(b.signed_duration_since(a).num_days() < 10, "{a}..{b}");
@@ -455,6 +526,58 @@ mod tests {
             }
         }
         assert_eq!(c.workdays_between(date(2026, 3, 9), date(2026, 3, 8)), 0);
+    }
+
+    fn fix(day: NaiveDate, kind: DayKind) -> DayCorrection {
+        DayCorrection { day, kind, name: None }
+    }
+
+    #[test]
+    fn corrections_make_holidays_and_workdays() {
+        // A plain Wednesday made a holiday; the 5-working-day 公示 from Monday moves by one day.
+        let base = cal();
+        assert_eq!(base.add_workdays(date(2026, 3, 9), 5), date(2026, 3, 13));
+        let c = cal().with_corrections(&[fix(date(2026, 3, 11), DayKind::Holiday)]);
+        assert!(!c.is_workday(date(2026, 3, 11)));
+        assert!(c.is_workday(date(2026, 3, 10)) && c.is_workday(date(2026, 3, 12)), "neighbours unchanged");
+        assert_eq!(c.add_workdays(date(2026, 3, 9), 5), date(2026, 3, 16));
+        assert_eq!(c.workdays_between(date(2026, 3, 9), date(2026, 3, 13)), 4);
+        // A built-in holiday made a working day (weekday), and a plain Saturday made a working day.
+        let c = cal()
+            .with_corrections(&[fix(date(2026, 10, 8), DayKind::Holiday), fix(date(2026, 10, 7), DayKind::Workday)]);
+        assert!(c.is_workday(date(2026, 10, 7)));
+        assert!(!c.is_workday(date(2026, 10, 8)));
+        let c = cal().with_corrections(&[fix(date(2026, 3, 14), DayKind::Workday)]);
+        assert!(c.is_workday(date(2026, 3, 14)));
+        assert!(!c.is_workday(date(2026, 3, 15)), "the Sunday after stays off");
+        assert_eq!(c.workdays_between(date(2026, 3, 9), date(2026, 3, 15)), 6);
+    }
+
+    #[test]
+    fn corrections_cancel_builtin_makeup_days() {
+        // 2026-02-14 (Saturday) is a built-in 调休 working day; made a holiday it is off.
+        let c = cal().with_corrections(&[fix(date(2026, 2, 14), DayKind::Holiday)]);
+        assert!(!c.is_workday(date(2026, 2, 14)));
+        assert_eq!(c.workdays_between(date(2026, 2, 9), date(2026, 2, 28)), 10);
+        // Corrections of an uncovered year extend the calendar.
+        let c = cal().with_corrections(&[fix(date(2027, 1, 1), DayKind::Holiday)]);
+        assert!(!c.is_workday(date(2027, 1, 1)));
+        assert!(c.covered_years().contains(&2027));
+        // No corrections: identical to the default.
+        assert_eq!(cal().with_corrections(&[]), cal());
+    }
+
+    #[test]
+    fn builtin_lists_for_a_year() {
+        let p = builtin_holiday_periods(2026);
+        assert_eq!(p.len(), 7);
+        assert_eq!(p[1].name, "春节");
+        assert_eq!((p[1].first, p[1].last), (date(2026, 2, 15), date(2026, 2, 23)));
+        // A period spanning new year belongs to both years.
+        assert!(builtin_holiday_periods(2016).iter().any(|x| x.first == date(2016, 12, 31)));
+        assert!(builtin_holiday_periods(2017).iter().any(|x| x.first == date(2016, 12, 31)));
+        assert_eq!(builtin_makeup_days(2026).len(), 6);
+        assert!(builtin_holiday_periods(2030).is_empty());
     }
 
     #[test]

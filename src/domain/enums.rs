@@ -172,6 +172,17 @@ impl Role {
     }
 }
 
+str_enum!(
+    /// Kind of 党纪处分 (《中国共产党纪律处分条例》 (2023) 第八条).
+    PenaltyKind {
+        Warning = "warning" => "警告",
+        SeriousWarning = "serious_warning" => "严重警告",
+        RemovalFromPost = "removal_from_post" => "撤销党内职务",
+        Probation = "probation" => "留党察看",
+        Expulsion = "expulsion" => "开除党籍",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

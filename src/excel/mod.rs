@@ -4,6 +4,7 @@
 //! This module only deals with layout and cell text. Checking the values (is this a
 //! valid 身份证号, does this 党支部 exist …) is the importer's job.
 
+pub mod development;
 mod read;
 #[cfg(test)]
 mod tests;

@@ -279,8 +279,22 @@ pub async fn insert_step(
     body: &serde_json::Value,
     by: &str,
 ) -> Result<i64, sqlx::Error> {
+    insert_step_at(conn, case_id, step, done_on, body, by, None).await
+}
+
+/// Inserts a step row decided at a 党员大会 (`development_meeting.id`, NULL for none).
+pub async fn insert_step_at(
+    conn: &mut Conn,
+    case_id: i64,
+    step: &str,
+    done_on: NaiveDate,
+    body: &serde_json::Value,
+    by: &str,
+    meeting_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO development_step (case_id, step, done_on, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO development_step (case_id, step, done_on, body, created_at, created_by, meeting_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(case_id)
     .bind(step)
@@ -288,6 +302,7 @@ pub async fn insert_step(
     .bind(body.to_string())
     .bind(now_rfc3339())
     .bind(by)
+    .bind(meeting_id)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")
@@ -363,15 +378,17 @@ pub async fn member_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<
 /// One member on a branch roster on a date (R1.17): id, name, status, full_on, special_status.
 pub type RosterRow = (i64, String, MemberStatus, Option<NaiveDate>, String);
 
-/// Members whose membership period covers `on` in the branch `org_id` or one of its groups.
+/// Members whose membership period covers `on` anywhere in the subtree of the voting branch of
+/// `org_id` (the branch and its 党小组 at any depth; a group resolves to its branch).
 pub async fn roster(conn: &mut Conn, org_id: i64, on: NaiveDate) -> Result<Vec<RosterRow>, sqlx::Error> {
+    let Some(path) = voting_branch_path(conn, org_id).await? else { return Ok(Vec::new()) };
     let rows = sqlx::query(
         "SELECT DISTINCT m.id, pe.name, m.status, m.full_on, m.special_status FROM membership_period p \
          JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = p.org_id \
-         WHERE (o.id = $1 OR o.parent_id = $2) AND p.start_on <= $3 AND (p.end_on IS NULL OR p.end_on > $4) ORDER BY m.id",
+         WHERE o.path >= $1 AND o.path < $2 AND p.start_on <= $3 AND (p.end_on IS NULL OR p.end_on > $4) ORDER BY m.id",
     )
-    .bind(org_id)
-    .bind(org_id)
+    .bind(&path)
+    .bind(super::prefix_upper(&path))
     .bind(fmt_date(on))
     .bind(fmt_date(on))
     .fetch_all(&mut *conn)
@@ -389,4 +406,28 @@ pub async fn roster(conn: &mut Conn, org_id: i64, on: NaiveDate) -> Result<Vec<R
         ));
     }
     Ok(out)
+}
+
+/// The path of the branch whose 党员大会 votes for members of `org_id`: the org itself, or for a
+/// 党小组 the nearest enclosing org that is not a group. `None` for an unknown org.
+async fn voting_branch_path(conn: &mut Conn, org_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let mut id = org_id;
+    // Bounded walk up the tree: groups sit under a branch, never deeper than the tree itself.
+    for _ in 0..64 {
+        let Some(r) = sqlx::query("SELECT path, kind, parent_id FROM org WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let path: String = r.try_get("path")?;
+        let kind: String = r.try_get("kind")?;
+        let parent: Option<i64> = r.try_get("parent_id")?;
+        match (OrgKind::parse(&kind), parent) {
+            (Some(OrgKind::Group), Some(p)) => id = p,
+            _ => return Ok(Some(path)),
+        }
+    }
+    Ok(None)
 }

@@ -2,8 +2,12 @@
 
 pub mod audit;
 pub mod development;
+pub mod development_extra;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod penalties;
+pub mod publicity;
 pub mod users;
 
 use sqlx::any::AnyArguments;

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 pub mod development;
 pub mod member;
+pub mod penalty;
 pub mod structure;
 
 /// `subject_kind` of findings about a party organization.

@@ -7,6 +7,8 @@ pub mod findings;
 pub mod import;
 pub mod members;
 pub mod orgs;
+pub mod penalties;
+pub mod settings;
 pub mod users;
 
 use crate::auth::scope::Scope;

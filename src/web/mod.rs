@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(api::docs_routes())
         .route("/healthz", get(healthz))
+        .route("/feeds/development/{file}", get(api::devextra::ics_feed))
         .route("/static/{*file}", get(assets::serve))
         .fallback(fallback)
         .layer(middleware::from_fn(map_body_errors))

@@ -139,7 +139,8 @@ impl Ctx<'_> {
             );
             out.push(dates(self.dated("R1.8", Severity::Block, src(), format!("{}{message}", self.who()), earliest)));
         }
-        if p.objections_open {
+        // Recorded objections are named by the `open_objections` check; the flag alone is old data.
+        if p.objections_open && self.f.open_objections.is_empty() {
             out.push(
                 dates(block("公示期间反映的问题尚未查清了结，不能列为发展对象".to_string()))
                     .fact("actual", "公示反映问题", "未了结")

@@ -36,7 +36,19 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         update_member, transfer_member, change_member_status, export_members, import_template, import_members,
         list_users, create_user, set_user_active, list_audit, list_findings, stats,
         super::development::list_cases, super::development::create_case, super::development::get_case,
-        super::development::record_step, super::development::eligible_voters
+        super::development::record_step, super::development::eligible_voters,
+        super::devextra::add_material, super::devextra::list_materials, super::devextra::download_material,
+        super::devextra::delete_material, super::devextra::transfer_case, super::devextra::list_transfers,
+        super::devextra::search_people, super::devextra::create_feed_token, super::devextra::list_feed_tokens,
+        super::devextra::revoke_feed_token,
+        super::meetings::list, super::meetings::create, super::meetings::get_one, super::meetings::preview,
+        super::penalties::list_penalties, super::penalties::add_penalty, super::penalties::restore_penalty,
+        super::admin::get_development_settings, super::admin::put_development_settings, super::admin::get_workdays,
+        super::admin::put_workday, super::admin::delete_workday,
+        super::devstats::get_stats, super::devstats::stats_xlsx, super::devstats::import_template,
+        super::devstats::import_cases,
+        super::publicity::generate, super::publicity::of_case, super::publicity::get_one, super::publicity::update,
+        super::publicity::add_objection, super::publicity::resolve_objection, super::publicity::notices
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -1,7 +1,13 @@
 //! The JSON API under `/api/v1` and its OpenAPI document.
 
+pub mod admin;
 pub mod development;
+pub mod devextra;
+pub mod devstats;
 mod handlers;
+pub mod meetings;
+pub mod penalties;
+pub mod publicity;
 
 use axum::Json;
 use axum::Router;
@@ -154,6 +160,30 @@ pub fn routes() -> Router<AppState> {
         .route("/development/cases/{id}", get(development::get_case))
         .route("/development/cases/{id}/steps", post(development::record_step))
         .route("/development/cases/{id}/eligible-voters", get(development::eligible_voters))
+        .route("/development/stats", get(devstats::get_stats))
+        .route("/development/stats.xlsx", get(devstats::stats_xlsx))
+        .route("/development/import/template.xlsx", get(devstats::import_template))
+        .route("/development/import", post(devstats::import_cases))
+        .route("/development/cases/{id}/materials", get(devextra::list_materials).post(devextra::add_material))
+        .route("/development/materials/{mid}", get(devextra::download_material).delete(devextra::delete_material))
+        .route("/development/cases/{id}/transfer", post(devextra::transfer_case))
+        .route("/development/cases/{id}/transfers", get(devextra::list_transfers))
+        .route("/people", get(devextra::search_people))
+        .route("/me/feed-tokens", get(devextra::list_feed_tokens).post(devextra::create_feed_token))
+        .route("/me/feed-tokens/{id}", axum::routing::delete(devextra::revoke_feed_token))
+        .route("/development/meetings", get(meetings::list).post(meetings::create))
+        .route("/development/meetings/preview", get(meetings::preview))
+        .route("/development/meetings/{id}", get(meetings::get_one))
+        .route("/development/cases/{id}/publicity", get(publicity::of_case).post(publicity::generate))
+        .route("/development/publicity/{pid}", get(publicity::get_one).put(publicity::update))
+        .route("/development/publicity/{pid}/objections", post(publicity::add_objection))
+        .route("/development/objections/{oid}/resolve", post(publicity::resolve_objection))
+        .route("/notices", get(publicity::notices))
+        .route("/members/{id}/penalties", get(penalties::list_penalties).post(penalties::add_penalty))
+        .route("/members/{id}/penalties/{pid}/restore", post(penalties::restore_penalty))
+        .route("/settings/development", get(admin::get_development_settings).put(admin::put_development_settings))
+        .route("/workdays", get(admin::get_workdays))
+        .route("/workdays/{day}", axum::routing::put(admin::put_workday).delete(admin::delete_workday))
         .route("/openapi.json", get(openapi_json))
         .layer(axum::middleware::map_response(json_rejections))
 }

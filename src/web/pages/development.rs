@@ -86,13 +86,19 @@ struct CaseForm {
     applied_on: String,
     #[serde(default)]
     details: String,
+    /// An existing person picked by search (then the person fields are ignored).
+    #[serde(default)]
+    person_id: String,
+    /// The people search text.
+    #[serde(default)]
+    q: String,
 }
 
 impl CaseForm {
     fn to_input(&self) -> Result<CreateCase, AppError> {
         let mut errors = FieldErrors::new();
         let input = CreateCase {
-            person_id: None,
+            person_id: opt_id(&self.person_id, "person_id", &mut errors),
             name: self.name.clone(),
             gender: opt_text(&self.gender).and_then(|s| Gender::parse(&s)),
             birth_date: opt_date(&self.birth_date, "birth_date", &mut errors),
@@ -119,6 +125,10 @@ struct NewTpl {
     errors: FieldErrors,
     error: String,
     rule: String,
+    /// People found by the search (`q`).
+    people: Vec<crate::repo::development_extra::PersonPick>,
+    /// The picked existing person.
+    picked: Option<crate::repo::development_extra::PersonPick>,
 }
 form_helpers!(NewTpl);
 
@@ -144,6 +154,10 @@ async fn new_render(st: &AppState, u: &PageUser, form: CaseForm, err: Option<App
         Err(e) => return error_page(&e),
     };
     let (status, error, errors, rule) = parts(err.as_ref());
+    let (people, picked) = match pick_people(st, u, &form).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
     render_status(
         status,
         &NewTpl {
@@ -155,21 +169,44 @@ async fn new_render(st: &AppState, u: &PageUser, form: CaseForm, err: Option<App
             errors,
             error,
             rule,
+            people,
+            picked,
         },
     )
+}
+
+type Picks = (Vec<crate::repo::development_extra::PersonPick>, Option<crate::repo::development_extra::PersonPick>);
+
+/// The people search results and the picked person of the new-case form.
+async fn pick_people(st: &AppState, u: &PageUser, form: &CaseForm) -> Result<Picks, AppError> {
+    let mut conn = st.db.pool.acquire().await?;
+    let people = if form.q.trim().is_empty() {
+        Vec::new()
+    } else {
+        crate::repo::development_extra::search_people(&mut conn, &u.scope, &form.q, 30).await?
+    };
+    let picked = match form.person_id.trim().parse::<i64>() {
+        Ok(id) => crate::repo::development_extra::pick_person(&mut conn, &u.scope, id).await?,
+        Err(_) => None,
+    };
+    Ok((people, picked))
 }
 
 #[derive(Deserialize, Default)]
 struct NewQ {
     #[serde(default)]
     org: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    person_id: String,
 }
 
 async fn new_page(State(st): State<AppState>, u: PageUser, Query(q): Query<NewQ>) -> Response {
     if !u.scope.can_write() {
         return error_page(&AppError::forbidden("只读角色不能建立发展档案"));
     }
-    new_render(&st, &u, CaseForm { org_id: q.org, ..Default::default() }, None).await
+    new_render(&st, &u, CaseForm { org_id: q.org, q: q.q, person_id: q.person_id, ..Default::default() }, None).await
 }
 
 fn rejected(e: &AppError) -> bool {
@@ -324,6 +361,8 @@ struct DetailTpl {
     rule: String,
     /// 应到会有表决权 today (R1.17), computed from the roster, with the excluded members.
     eligible_today: Option<EligibleVoters>,
+    /// Materials per step and transfers (R1.9).
+    extra: super::devcalendar::CaseExtras,
 }
 form_helpers!(DetailTpl);
 
@@ -378,6 +417,7 @@ async fn detail_render(
             error,
             rule,
             eligible_today,
+            extra: super::devcalendar::case_extras(st, &u.scope, id).await,
         },
     )
 }

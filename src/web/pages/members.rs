@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/edit", get(edit_page).post(edit_submit))
         .route("/members/{id}/transfer", post(transfer))
         .route("/members/{id}/status", post(status))
+        .route("/members/{id}/penalties", post(add_penalty))
 }
 
 #[derive(Template)]
@@ -426,11 +427,33 @@ struct StatusForm {
     note: String,
 }
 
+/// The 党纪处分 form of the profile page (field errors are shown under `penalty_<field>`).
+#[derive(Deserialize, Default)]
+struct PenaltyForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    period_months: String,
+    #[serde(default)]
+    restored_on: String,
+    #[serde(default)]
+    document: String,
+    #[serde(default)]
+    note: String,
+}
+
 #[derive(Template)]
 #[template(path = "member/detail.html")]
 struct DetailTpl {
     ctx: Ctx,
     p: Profile,
+    penalties: Vec<crate::service::penalties::PenaltyView>,
+    penalty_kinds: &'static [crate::domain::PenaltyKind],
+    pen_form: PenaltyForm,
     branches: Vec<(i64, String)>,
     specials: &'static [SpecialStatus],
     tr_form: TransferForm,
@@ -446,16 +469,26 @@ impl DetailTpl {
     }
 }
 
+/// The form of the profile page that was submitted and refused (re-rendered with its values).
+enum Typed {
+    Transfer(TransferForm),
+    Status(StatusForm),
+    Penalty(PenaltyForm),
+}
+
 async fn detail_render(
     st: &AppState,
     u: &PageUser,
     flash: &Flash,
     id: i64,
-    tr: Option<TransferForm>,
-    sf: Option<StatusForm>,
+    typed: Option<Typed>,
     err: Option<AppError>,
 ) -> Response {
     let p = match crate::service::members::profile(&st.db, &u.scope, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e),
+    };
+    let penalties = match crate::service::penalties::list(&st.db, &u.scope, id).await {
         Ok(p) => p,
         Err(e) => return error_page(&e),
     };
@@ -472,6 +505,13 @@ async fn detail_render(
         None => (String::new(), FieldErrors::new(), StatusCode::OK),
     };
     let today = crate::util::fmt_date(crate::util::today());
+    let (mut tr, mut sf, mut pf) = (None, None, None);
+    match typed {
+        Some(Typed::Transfer(f)) => tr = Some(f),
+        Some(Typed::Status(f)) => sf = Some(f),
+        Some(Typed::Penalty(f)) => pf = Some(f),
+        None => {}
+    }
     let tr_form = tr.unwrap_or(TransferForm { on: today.clone(), ..Default::default() });
     let st_form = sf.unwrap_or(StatusForm {
         since: today,
@@ -483,6 +523,9 @@ async fn detail_render(
         &DetailTpl {
             ctx: Ctx::new(&u.scope, "members", flash),
             p,
+            penalties,
+            penalty_kinds: crate::domain::PenaltyKind::ALL,
+            pen_form: pf.unwrap_or_default(),
             branches,
             specials: SpecialStatus::ALL,
             tr_form,
@@ -494,7 +537,7 @@ async fn detail_render(
 }
 
 async fn detail(State(st): State<AppState>, u: PageUser, flash: Flash, Path(id): Path<i64>) -> Response {
-    detail_render(&st, &u, &flash, id, None, None, None).await
+    detail_render(&st, &u, &flash, id, None, None).await
 }
 
 async fn transfer(
@@ -531,7 +574,9 @@ async fn transfer(
     };
     match result {
         Ok(_) => see_other(&format!("/members/{id}?ok=transferred")),
-        Err(e) if rejected(&e) => detail_render(&st, &u, &Flash(String::new()), id, Some(f), None, Some(e)).await,
+        Err(e) if rejected(&e) => {
+            detail_render(&st, &u, &Flash(String::new()), id, Some(Typed::Transfer(f)), Some(e)).await
+        }
         Err(e) => error_page(&e),
     }
 }
@@ -565,7 +610,55 @@ async fn status(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Fo
     };
     match result {
         Ok(_) => see_other(&format!("/members/{id}?ok=status")),
-        Err(e) if rejected(&e) => detail_render(&st, &u, &Flash(String::new()), id, None, Some(f), Some(e)).await,
+        Err(e) if rejected(&e) => {
+            detail_render(&st, &u, &Flash(String::new()), id, Some(Typed::Status(f)), Some(e)).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Records a 党纪处分 from the profile page; a refused form re-renders with the typed values.
+async fn add_penalty(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PenaltyForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&u.scope, &f.csrf) {
+        return error_page(&e);
+    }
+    let mut errors = FieldErrors::new();
+    let decided_on = opt_date(&f.decided_on, "decided_on", &mut errors);
+    let restored_on = opt_date(&f.restored_on, "restored_on", &mut errors);
+    let period_months = match f.period_months.trim() {
+        "" => None,
+        t => match t.parse::<i32>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                errors.insert("period_months".into(), "察看期限应为 12 或 24（个月）".into());
+                None
+            }
+        },
+    };
+    let result = if errors.is_empty() {
+        let input = crate::service::penalties::PenaltyInput {
+            kind: f.kind.clone(),
+            decided_on,
+            period_months,
+            restored_on,
+            document: opt_text(&f.document),
+            note: opt_text(&f.note),
+        };
+        crate::service::penalties::add(&st.db, &u.scope, id, input).await
+    } else {
+        Err(AppError::invalid(errors))
+    };
+    match result {
+        Ok(_) => see_other(&format!("/members/{id}?ok=saved")),
+        Err(mut e) if rejected(&e) => {
+            e.fields = std::mem::take(&mut e.fields).into_iter().map(|(k, v)| (format!("penalty_{k}"), v)).collect();
+            detail_render(&st, &u, &Flash(String::new()), id, Some(Typed::Penalty(f)), Some(e)).await
+        }
         Err(e) => error_page(&e),
     }
 }

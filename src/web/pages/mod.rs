@@ -1,10 +1,16 @@
 //! HTML pages (askama). Every form posts back, re-renders with the typed values and per-field
 //! messages on error, and redirects after success (POST-redirect-GET).
 
+mod admin;
+mod devcalendar;
 mod development;
+mod devimport;
+mod devstats;
+mod meetings;
 mod members;
 mod misc;
 mod orgs;
+mod publicity;
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -23,7 +29,17 @@ use crate::web::AppState;
 
 /// Page routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(misc::routes()).merge(orgs::routes()).merge(members::routes()).merge(development::routes())
+    Router::new()
+        .merge(misc::routes())
+        .merge(orgs::routes())
+        .merge(members::routes())
+        .merge(development::routes())
+        .merge(devcalendar::routes())
+        .merge(devstats::routes())
+        .merge(devimport::routes())
+        .merge(meetings::routes())
+        .merge(publicity::routes())
+        .merge(admin::routes())
 }
 
 /// What the layout needs on every page.
@@ -46,6 +62,8 @@ pub struct Ctx {
     pub user_id: i64,
     /// The member record of a `member` user.
     pub member_id: Option<i64>,
+    /// The 组织部管理员 (settings and the working-day calendar).
+    pub is_admin: bool,
 }
 
 impl Ctx {
@@ -61,6 +79,7 @@ impl Ctx {
             flash: flash.0.clone(),
             user_id: scope.user_id,
             member_id: scope.member_id,
+            is_admin: scope.role == Role::SchoolAdmin,
         }
     }
 }

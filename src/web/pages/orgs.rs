@@ -96,6 +96,8 @@ struct DetailTpl {
     edit_form: EditForm,
     errors: FieldErrors,
     error: String,
+    /// 公示栏: the subtree's notices running, upcoming or recently ended (R1.8).
+    notices: Vec<crate::service::development::publicity::NoticeItem>,
 }
 form_helpers!(DetailTpl);
 
@@ -156,6 +158,9 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
     });
     let pos_form = retry.pos.unwrap_or_default();
     let child_kinds = d.org.kind.allowed_children();
+    let notice_filter = crate::service::development::publicity::NoticeFilter { org: Some(id), recent_days: None };
+    let notices =
+        crate::service::development::publicity::notices(&st.db, &u.scope, &notice_filter).await.unwrap_or_default();
     render_status(
         status,
         &DetailTpl {
@@ -170,6 +175,7 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
             edit_form,
             errors,
             error,
+            notices,
         },
     )
 }
