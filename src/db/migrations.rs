@@ -329,6 +329,16 @@ const MIGRATIONS: &[Migration] = &[
         )",
         ],
     },
+    Migration {
+        version: 4,
+        name: "members who left the party (取消预备党员资格, R1.24)",
+        statements: &[
+            // A member whose membership ended keeps the row (history, audit) with the date and reason;
+            // current rosters and counts read `left_on IS NULL`.
+            "ALTER TABLE member ADD COLUMN left_on TEXT",
+            "ALTER TABLE member ADD COLUMN exit_reason TEXT",
+        ],
+    },
 ];
 
 /// Applies every migration not yet recorded, each in its own transaction.

@@ -128,7 +128,7 @@ fn list_row(r: &AnyRow, scope: &Scope) -> Result<MemberListRow, sqlx::Error> {
 
 /// Builds the WHERE clause of a roster query; `org_path` is the already-scoped subtree to list.
 fn roster_where(scope: &Scope, org_path: &str, f: &MemberFilter, today: NaiveDate, args: &mut Args) -> String {
-    let mut wh = vec![super::prefix_cond("m.org_path", org_path, args)];
+    let mut wh = vec![super::prefix_cond("m.org_path", org_path, args), "m.left_on IS NULL".to_string()];
     if scope.role == Role::Member {
         wh.push(format!("m.id = {}", args.int(scope.member_id.unwrap_or(-1))));
     }
@@ -464,6 +464,23 @@ pub async fn insert_status_event(
     Ok(())
 }
 
+/// Ends a membership on a date (e.g. 取消预备党员资格): closes the open period and marks the row.
+pub async fn end_membership(conn: &mut Conn, member_id: i64, on: NaiveDate, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE membership_period SET end_on = $1 WHERE member_id = $2 AND end_on IS NULL")
+        .bind(fmt_date(on))
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE member SET left_on = $1, exit_reason = $2, updated_at = $3 WHERE id = $4")
+        .bind(fmt_date(on))
+        .bind(reason)
+        .bind(now_rfc3339())
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Moves a member to another org on a date: closes the open period, opens a new one.
 pub async fn transfer(
     conn: &mut Conn,
@@ -573,6 +590,7 @@ pub async fn status_events(conn: &mut Conn, member_id: i64) -> Result<Vec<Status
 pub async fn counts_by_category(conn: &mut Conn, scope: &Scope) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
     let mut args = Args::default();
     let mut wh = super::prefix_cond("m.org_path", &scope.root_path, &mut args);
+    wh.push_str(" AND m.left_on IS NULL");
     if scope.role == Role::Member {
         wh.push_str(&format!(" AND m.id = {}", args.int(scope.member_id.unwrap_or(-1))));
     }
@@ -617,7 +635,7 @@ pub async fn check_candidates(
     let rows = sqlx::query(
         "SELECT m.id, pe.name, pe.birth_date, pe.gender, m.status, m.joined_on, m.full_on, m.special_status, m.special_status_since, o.kind AS org_kind
          FROM member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id
-         WHERE m.org_path >= $1 AND m.org_path < $2 AND (m.status = 'probationary' OR m.special_status <> 'normal' OR o.kind NOT IN ('branch', 'group'))",
+         WHERE m.org_path >= $1 AND m.org_path < $2 AND m.left_on IS NULL AND (m.status = 'probationary' OR m.special_status <> 'normal' OR o.kind NOT IN ('branch', 'group'))",
     )
     .bind(org_path)
     .bind(super::prefix_upper(org_path))

@@ -274,7 +274,7 @@ pub async fn occupancy(conn: &mut Conn, id: i64) -> Result<(i64, i64), sqlx::Err
         .fetch_one(&mut *conn)
         .await?
         .try_get("n")?;
-    let m: i64 = sqlx::query("SELECT COUNT(*) AS n FROM member WHERE org_id = $1")
+    let m: i64 = sqlx::query("SELECT COUNT(*) AS n FROM member WHERE org_id = $1 AND left_on IS NULL")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?
@@ -301,7 +301,7 @@ impl Counts {
 /// Direct member counts per org for the scope's subtree (live tree).
 pub async fn direct_counts(conn: &mut Conn, scope: &Scope) -> Result<HashMap<i64, Counts>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT org_id, status, COUNT(*) AS n FROM member WHERE org_path >= $1 AND org_path < $2 GROUP BY org_id, status",
+        "SELECT org_id, status, COUNT(*) AS n FROM member WHERE org_path >= $1 AND org_path < $2 AND left_on IS NULL GROUP BY org_id, status",
     )
     .bind(&scope.root_path)
     .bind(super::prefix_upper(&scope.root_path))

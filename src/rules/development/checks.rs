@@ -39,6 +39,7 @@ pub fn check_step(
     let mut out = Vec::new();
     cx.not_in_future(today, &mut out);
     cx.order(&mut out);
+    cx.open_objections(&mut out);
     match step {
         Step::Application => cx.age(&mut out),
         Step::Talk => cx.talk(&mut out),
@@ -76,7 +77,7 @@ pub fn check_step(
         }
         Step::ConversionVote => {
             cx.extensions(&mut out);
-            cx.no_early_conversion(&mut out);
+            cx.conversion_decision(&mut out);
             cx.vote(facts.conversion_vote.as_ref(), "conversion_vote", &mut out);
         }
         Step::ConversionApproval => {
@@ -85,6 +86,7 @@ pub fn check_step(
                 cx.within(vote, CONVERSION_APPROVAL_MONTHS, "R1.26", 33, Step::ConversionVote, &mut out);
             }
         }
+        Step::Archive => cx.archive_complete(&mut out),
         _ => {}
     }
     apply_overrides(facts, &mut out);
@@ -612,7 +614,7 @@ impl Ctx<'_> {
     }
 
     /// R1.23, R1.25: the conversion vote is not held before probation (plus any extension) ends.
-    fn no_early_conversion(&self, out: &mut Vec<Finding>) {
+    pub(super) fn no_early_conversion(&self, out: &mut Vec<Finding>) {
         let (Some(vote), Some(end)) = (self.f.date(Step::AdmissionVote), self.f.probation_end()) else { return };
         if self.on < end {
             let message = format!(

@@ -40,7 +40,10 @@ pub fn next_steps(facts: &CaseFacts, today: NaiveDate, settings: &DevelopmentSet
     for &step in Step::ALL {
         let open = (facts.date(step).is_none() && step.prerequisites(rules).iter().all(|p| facts.date(*p).is_some()))
             || (step == Step::ActivistEducation && activist_stage);
-        if !open {
+        // A cancelled probation (R1.24 c) ends the case at its approval: nothing to archive here.
+        let cancelled =
+            facts.conversion_decision.is_some_and(|d| d.outcome == super::ProbationOutcome::ProbationCancelled);
+        if !open || (step == Step::Archive && cancelled) {
             continue;
         }
         let after = step.prerequisites(rules).iter().filter_map(|p| facts.date(*p)).max();

@@ -20,6 +20,10 @@ use crate::domain::enums::str_enum;
 mod candidate;
 mod checks;
 mod due;
+pub mod materials;
+mod meeting;
+mod outcome;
+mod publicity;
 mod steps;
 mod vote;
 
@@ -28,6 +32,9 @@ mod tests;
 
 pub use checks::check_step;
 pub use due::{Due, next_steps};
+pub use meeting::{Ballot, BallotCandidate, MeetingCounts, MeetingKind, check_ballots, outcome as meeting_outcome};
+pub use outcome::{ARCHIVE_ITEMS, ArchiveStatus, ConversionDecision, ProbationOutcome, archive_missing};
+pub use publicity::{NoticeStatus, OpenObjection, PeriodSubject, check_period, first_workday_from, suggested_end};
 pub use steps::{Stage, Step};
 pub use vote::{Exclusion, ExclusionReason, VoteInput, VoteOutcome, VoterFacts, eligible_voters, vote_result};
 
@@ -194,6 +201,8 @@ pub struct CaseFacts {
     pub sponsors: Vec<PersonStanding>,
     /// 公示 before listing (R1.8, 2026).
     pub publicity: Option<Publicity>,
+    /// Objections raised against the 公示 and not yet resolved (R1.8: they block further steps).
+    pub open_objections: Vec<OpenObjection>,
     /// 政审 conclusion (R1.11).
     pub political_review: Option<PoliticalReview>,
     /// Intensive training attended (R1.12).
@@ -210,6 +219,10 @@ pub struct CaseFacts {
     pub conversion_approving_org_kind: Option<OrgKind>,
     /// Extensions of probation, in months each (R1.24: at most one, of 6–12 months).
     pub probation_extensions: Vec<u32>,
+    /// What the (latest) conversion vote decides (R1.24); `None` = conversion on time.
+    pub conversion_decision: Option<ConversionDecision>,
+    /// Items of the R1.28 archive checklist not yet archived.
+    pub archive_missing: Vec<String>,
     /// Justified overrides of warnings (C5).
     pub overrides: Vec<Override>,
 }
@@ -228,6 +241,7 @@ impl CaseFacts {
             mentors: Vec::new(),
             sponsors: Vec::new(),
             publicity: None,
+            open_objections: Vec::new(),
             political_review: None,
             training: None,
             leaving_date: None,
@@ -236,6 +250,8 @@ impl CaseFacts {
             approving_org_kind: None,
             conversion_approving_org_kind: None,
             probation_extensions: Vec::new(),
+            conversion_decision: None,
+            archive_missing: Vec::new(),
             overrides: Vec::new(),
         }
     }

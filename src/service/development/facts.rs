@@ -6,7 +6,8 @@ use crate::domain::{MemberStatus, OrgKind};
 use crate::error::{AppError, AppResult};
 use crate::repo::development::{self as repo, CaseRow, OverrideRow, StepRow};
 use crate::rules::development::{
-    CaseFacts, Override, PersonStanding, PoliticalReview, Publicity, Stage, Step, Training,
+    CaseFacts, ConversionDecision, Override, PersonStanding, PoliticalReview, ProbationOutcome, Publicity, Stage, Step,
+    Training,
 };
 use crate::rules::{Finding, Severity};
 use chrono::NaiveDate;
@@ -44,13 +45,34 @@ pub(super) async fn facts(
     };
     let standings: BTreeMap<i64, (String, MemberStatus)> =
         repo::standings(conn, &ids).await?.into_iter().map(|(id, n, s)| (id, (n, s))).collect();
-    let standing = |id: &i64| {
+    // 党纪处分 of the people named, judged on the date of the step naming them (R1.10).
+    let penalties = crate::service::penalties::by_member(conn, &ids).await?;
+    let standing = |id: &i64, on: NaiveDate| {
         let (name, status) =
             standings.get(id).cloned().unwrap_or_else(|| (format!("#{id}"), MemberStatus::Probationary));
-        PersonStanding { member_id: *id, name, status, under_probation_penalty: false, in_penalty_impact_period: false }
+        let (under_probation_penalty, in_penalty_impact_period) =
+            crate::service::penalties::standing_on(&penalties, *id, on);
+        PersonStanding { member_id: *id, name, status, under_probation_penalty, in_penalty_impact_period }
     };
     for (step, on, d) in &all {
-        apply(&mut f, *step, *on, d, &standing);
+        apply(&mut f, *step, *on, d, &|id: &i64| standing(id, *on));
+    }
+    // An approved extension is part of probation unless that approval is the step being judged.
+    if extra.map(|e| e.0) != Some(Step::ConversionApproval) {
+        fold_extension_round(&mut f);
+    }
+    if with_people {
+        f.archive_missing = super::archive::missing(conn, case.id).await?;
+    }
+    // Activist stretches across transfers (R1.9); the 待办 list loads them in bulk.
+    if with_people {
+        let moves = super::transfer::case_dates(conn, case.id).await?;
+        super::transfer::apply(&mut f, &moves);
+    }
+    // The stored 公示 notice and its open objections (R1.8); the 待办 list loads them in bulk.
+    if with_people {
+        let p = super::publicity::case_facts(conn, case.id).await?;
+        super::publicity::apply(&mut f, p.as_ref());
     }
     Ok(f)
 }
@@ -71,6 +93,10 @@ pub(super) fn apply(
     d: &StepDetails,
     standing: &dyn Fn(&i64) -> PersonStanding,
 ) {
+    // A new conversion vote after an approved extension starts a new round (R1.24).
+    if step == Step::ConversionVote {
+        fold_extension_round(f);
+    }
     // The first date of a step counts; `activist_education` may be recorded every half year.
     f.steps.entry(step).or_insert(on);
     match step {
@@ -84,7 +110,13 @@ pub(super) fn apply(
             f.training = Some(Training { days: d.training_days.unwrap_or(0), hours: d.training_hours.unwrap_or(0) })
         }
         Step::AdmissionVote => f.admission_vote = d.vote,
-        Step::ConversionVote => f.conversion_vote = d.vote,
+        Step::ConversionVote => {
+            f.conversion_vote = d.vote;
+            f.conversion_decision = Some(ConversionDecision {
+                outcome: d.outcome.unwrap_or(ProbationOutcome::Conversion),
+                extension_months: d.extension_months,
+            });
+        }
         _ => {}
     }
     if let (Some(start), Some(end)) = (d.publicity_start, d.publicity_end) {
@@ -93,6 +125,44 @@ pub(super) fn apply(
     if d.leaving_date.is_some() {
         f.leaving_date = d.leaving_date;
     }
+}
+
+/// An approved extension (conversion vote deciding `probation_extension` + its approval) becomes
+/// part of probation; the vote and approval are due again after the extended end (R1.24).
+pub(super) fn fold_extension_round(f: &mut CaseFacts) {
+    let Some(d) = f.conversion_decision else { return };
+    if d.outcome != ProbationOutcome::ProbationExtension
+        || f.date(Step::ConversionVote).is_none()
+        || f.date(Step::ConversionApproval).is_none()
+    {
+        return;
+    }
+    f.probation_extensions.push(d.extension_months.unwrap_or(0));
+    f.steps.remove(&Step::ConversionVote);
+    f.steps.remove(&Step::ConversionApproval);
+    f.conversion_vote = None;
+    f.conversion_decision = None;
+    f.conversion_approving_org_kind = None;
+}
+
+/// How many times `step` may be stored: conversion vote and approval once per round, a new round
+/// after each approved extension (R1.24); every other step once.
+pub(super) fn times_allowed(step: Step, steps: &[StepRow]) -> usize {
+    if !matches!(step, Step::ConversionVote | Step::ConversionApproval) {
+        return 1;
+    }
+    let mut extension_pending = false;
+    let mut closed = 0;
+    for s in steps {
+        if s.step == Step::ConversionVote.as_str() {
+            let d: StepDetails = serde_json::from_value(s.body.clone()).unwrap_or_default();
+            extension_pending = d.outcome == Some(ProbationOutcome::ProbationExtension);
+        } else if s.step == Step::ConversionApproval.as_str() && extension_pending {
+            closed += 1;
+            extension_pending = false;
+        }
+    }
+    1 + closed
 }
 
 /// The kind of the org recording an approval is stored with the step (R1.19).

@@ -7,13 +7,12 @@
 //! warned rule). Everything happens in one transaction with its audit row.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::scope::Scope;
-use crate::db::{Conn, Db};
+use crate::db::{Conn, Db, WriteTx};
 use crate::domain::{Gender, MemberStatus, PersonCategory, SpecialStatus};
 use crate::error::{AppError, AppResult};
 use crate::repo::audit::{self, AuditEntry, json};
@@ -22,14 +21,11 @@ use crate::repo::members::{self as members_repo, MembershipFields, PersonFields}
 use crate::repo::orgs as orgs_repo;
 use crate::rules::Finding;
 use crate::rules::development::{
-    DevelopmentSettings, Due, Exclusion, ExclusionReason, RuleSet, Stage, Step, VoteInput, VoteOutcome, VoterFacts,
-    check_step, eligible_voters, next_steps, vote_result,
+    ConversionDecision, Due, Exclusion, ExclusionReason, ProbationOutcome, RuleSet, Stage, Step, VoteInput,
+    VoteOutcome, VoterFacts, check_step, eligible_voters, next_steps, vote_result,
 };
 use crate::service::require_write;
-use crate::workdays::WorkCalendar;
-
-/// The working-day calendar used by every deadline (built once).
-static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(WorkCalendar::china_default);
+use crate::service::settings::{RuleConfig, rule_config};
 
 /// The details recorded with a step (stored as the step's JSON body).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -68,6 +64,10 @@ pub struct StepDetails {
     pub publicity_end: Option<NaiveDate>,
     /// Objections raised during the 公示 and not yet resolved.
     pub objections_open: Option<bool>,
+    /// What `conversion_vote` decides (R1.24): conversion (default), extension or cancellation.
+    pub outcome: Option<ProbationOutcome>,
+    /// Months of a `probation_extension` (R1.24: 6–12).
+    pub extension_months: Option<u32>,
 }
 
 /// One practice exclusion from 应到会有表决权 (R1.17).
@@ -90,14 +90,17 @@ pub struct EligibleVoters {
     pub excluded: Vec<Exclusion>,
 }
 
-/// Computes 应到会有表决权 of the case's branch on `on`; exclusions must name roster members.
-async fn compute_eligible(
+/// Computes 应到会有表决权 of a branch (its subtree's roster) on `on`; exclusions must name roster members.
+pub(crate) async fn compute_eligible(
     conn: &mut Conn,
-    case: &CaseRow,
+    org_id: i64,
     on: NaiveDate,
     exclusions: &[ExclusionInput],
 ) -> AppResult<EligibleVoters> {
-    let rows = repo::roster(conn, case.org_id, on).await?;
+    let rows = repo::roster(conn, org_id, on).await?;
+    // Members under 留党察看 on the meeting date have no vote (R1.17): one query for the roster.
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let penalties = crate::service::penalties::by_member(conn, &ids).await?;
     let roster: Vec<VoterFacts> = rows
         .into_iter()
         .filter(|r| SpecialStatus::parse(&r.4) != Some(SpecialStatus::Suspended))
@@ -106,7 +109,7 @@ async fn compute_eligible(
             name,
             status,
             full_on,
-            under_probation_penalty: false,
+            under_probation_penalty: crate::service::penalties::standing_on(&penalties, member_id, on).0,
         })
         .collect();
     for e in exclusions {
@@ -126,7 +129,7 @@ async fn compute_eligible(
 pub async fn eligible_for_case(db: &Db, scope: &Scope, case_id: i64, on: NaiveDate) -> AppResult<EligibleVoters> {
     let mut conn = db.pool.acquire().await?;
     let case = repo::get(&mut conn, scope, case_id).await?.ok_or_else(AppError::not_found)?;
-    compute_eligible(&mut conn, &case, on, &[]).await
+    compute_eligible(&mut conn, case.org_id, on, &[]).await
 }
 
 /// Record one step of a case.
@@ -188,6 +191,18 @@ pub struct StepView {
     pub eligible_voters: Option<u32>,
     /// Roster members not counted at the vote, as "姓名（理由）".
     pub excluded: Vec<String>,
+    /// What a conversion vote decided (R1.24), e.g. "延长预备期 6 个月".
+    pub decision: Option<String>,
+}
+
+/// The decision of a conversion vote in words (R1.24); `None` for other steps.
+pub fn decision_text(d: &StepDetails) -> Option<String> {
+    d.vote?;
+    let outcome = d.outcome?;
+    Some(match (outcome, d.extension_months) {
+        (ProbationOutcome::ProbationExtension, Some(m)) => format!("{} {m} 个月", outcome.label()),
+        _ => outcome.label().to_string(),
+    })
 }
 
 /// A case on the 待办 list.
@@ -245,8 +260,18 @@ fn parse_step(s: &str) -> AppResult<Step> {
     Step::parse(s.trim()).ok_or_else(|| AppError::invalid_field("step", format!("未知的步骤「{s}」")))
 }
 
+pub mod archive;
 /// Rebuilds the rule engine's facts from the stored steps and overrides.
 mod facts;
+pub mod feed;
+pub mod import;
+pub mod materials;
+pub mod meeting;
+mod outcomes;
+pub mod publicity;
+pub mod record;
+pub mod stats;
+pub mod transfer;
 use facts::{apply_approvers, base_facts, facts, judge, stage_of};
 
 /// Opens a case with its application (step 1, R1.2 checked).
@@ -262,6 +287,7 @@ pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<Case
     };
     let justification = opt_trim(&input.justification);
     let mut w = db.begin_write().await?;
+    let cfg = rule_config(db, &mut w.tx).await?;
     let org = crate::service::members::member_org(&mut w.tx, scope, org_id, "org_id").await?;
     let (person_id, name, birth_date) = match (input.person_id, new_person) {
         (Some(pid), _) => {
@@ -298,7 +324,7 @@ pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<Case
         closed_on: None,
     };
     let f = base_facts(&case, &[]);
-    let findings = check_step(&f, Step::Application, applied_on, today, &settings(), &CALENDAR);
+    let findings = check_step(&f, Step::Application, applied_on, today, &cfg.settings, &cfg.calendar);
     let warned = judge(findings, justification.as_deref())?;
     let id = repo::insert_case(&mut w.tx, person_id, org.id, &org.path, Stage::Applicant.as_str(), applied_on).await?;
     for rule in &warned {
@@ -306,7 +332,7 @@ pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<Case
     }
     let body = serde_json::to_value(&input.details).unwrap_or(serde_json::Value::Null);
     repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
-    let detail = load_detail(&mut w.tx, scope, id, today).await?;
+    let detail = load_detail(&mut w.tx, scope, id, today, &cfg).await?;
     audit::append(
         &mut w.tx,
         scope,
@@ -327,10 +353,6 @@ pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<Case
 
 fn person_missing() -> AppError {
     AppError::invalid_field("person_id", "所选人员不存在或不在您的管理范围内")
-}
-
-fn settings() -> DevelopmentSettings {
-    DevelopmentSettings::default()
 }
 
 /// Validates the new person of a case (the member form's rules for name and 身份证号).
@@ -385,15 +407,44 @@ fn validate_person(input: &CreateCase) -> AppResult<PersonFields> {
 pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput) -> AppResult<CaseDetail> {
     require_write(scope)?;
     let today = crate::util::today();
+    let mut w = db.begin_write().await?;
+    let cfg = rule_config(db, &mut w.tx).await?;
+    let detail = record_step_in(&mut w, scope, &cfg, case_id, input, today, None).await?;
+    w.commit().await?;
+    Ok(detail)
+}
+
+/// The 党员大会 a vote step is recorded at (票决, R1.15–R1.17).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MeetingLink {
+    /// `development_meeting.id`, stored on the step row.
+    pub id: i64,
+    /// The branch holding the meeting: 应到会有表决权 is computed from its roster (subtree).
+    pub org_id: i64,
+}
+
+/// [`record_step`] inside an open write transaction (the caller checked `require_write` and
+/// commits): rule check, overrides, the step row (linked to `meeting` when given), the member row
+/// on approval and the step's audit row. Any error leaves the caller to roll back.
+pub(crate) async fn record_step_in(
+    w: &mut WriteTx,
+    scope: &Scope,
+    cfg: &RuleConfig,
+    case_id: i64,
+    input: StepInput,
+    today: NaiveDate,
+    meeting: Option<MeetingLink>,
+) -> AppResult<CaseDetail> {
     let step = parse_step(&input.step)?;
     let justification = opt_trim(&input.justification);
-    let mut w = db.begin_write().await?;
     let case = repo::get(&mut w.tx, scope, case_id).await?.ok_or_else(AppError::not_found)?;
     if case.status != "open" {
         return Err(AppError::invalid_field("step", "档案已办结，不能再登记步骤"));
     }
     let steps = repo::steps(&mut w.tx, case_id).await?;
-    if step != Step::ActivistEducation && steps.iter().any(|s| s.step == step.as_str()) {
+    if step != Step::ActivistEducation
+        && steps.iter().filter(|s| s.step == step.as_str()).count() >= facts::times_allowed(step, &steps)
+    {
         return Err(AppError::invalid_field("step", format!("「{}」已登记", step.label())));
     }
     let mut details = input.details.clone();
@@ -401,7 +452,8 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     if matches!(step, Step::AdmissionVote | Step::ConversionVote)
         && let Some(v) = details.vote.as_mut()
     {
-        let e = compute_eligible(&mut w.tx, &case, input.date, &details.exclusions).await?;
+        let voters_org = meeting.map_or(case.org_id, |m| m.org_id);
+        let e = compute_eligible(&mut w.tx, voters_org, input.date, &details.exclusions).await?;
         if v.eligible_voters != 0 && v.eligible_voters != e.eligible_voters {
             return Err(AppError::invalid_field(
                 "eligible_voters",
@@ -453,16 +505,18 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     }
     // Judged without the step itself in the map, as the engine expects, except for its details.
     let mut judged = f.clone();
-    if steps.iter().all(|s| s.step != step.as_str()) {
+    if steps.iter().all(|s| s.step != step.as_str()) || matches!(step, Step::ConversionVote | Step::ConversionApproval)
+    {
         judged.steps.remove(&step);
     }
-    let findings = check_step(&judged, step, input.date, today, &settings(), &CALENDAR);
+    let findings = check_step(&judged, step, input.date, today, &cfg.settings, &cfg.calendar);
     let warned = judge(findings, justification.as_deref())?;
     for rule in &warned {
         repo::insert_override(&mut w.tx, case_id, rule, justification.as_deref().unwrap_or(""), &scope.display_name)
             .await?;
     }
-    repo::insert_step(&mut w.tx, case_id, step.as_str(), input.date, &body, &scope.display_name).await?;
+    let meeting_id = meeting.map(|m| m.id);
+    repo::insert_step_at(&mut w.tx, case_id, step.as_str(), input.date, &body, &scope.display_name, meeting_id).await?;
     let stage = stage_of(&f);
     let closed = (step == Step::Archive).then_some(input.date);
     repo::update_case(&mut w.tx, case_id, stage.as_str(), closed).await?;
@@ -479,15 +533,31 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
         summary.push_str(&format!("，接收为预备党员（入党日期 {joined_on}）"));
     }
     if step == Step::ConversionApproval
-        && let Some(full_on) = f.probation_end()
+        && let Some(end) = f.probation_end()
     {
-        convert(&mut w.tx, &case, full_on).await?;
-        summary.push_str(&format!("，转为正式党员（党龄自 {full_on} 起算）"));
+        let decision = f.conversion_decision.unwrap_or(ConversionDecision::CONVERSION);
+        match decision.outcome {
+            ProbationOutcome::Conversion => {
+                convert(&mut w.tx, &case, end).await?;
+                summary.push_str(&format!("，转为正式党员（党龄自 {end} 起算）"));
+            }
+            ProbationOutcome::ProbationExtension => {
+                let months = decision.extension_months.unwrap_or(0);
+                let new_end = crate::calendar::add_months(end, i32::try_from(months).unwrap_or(0));
+                outcomes::extend(&mut w.tx, &case, months, new_end, input.date).await?;
+                summary.push_str(&format!("，延长预备期 {months} 个月（至 {new_end}）"));
+            }
+            ProbationOutcome::ProbationCancelled => {
+                outcomes::cancel(&mut w.tx, &case, input.date).await?;
+                repo::update_case(&mut w.tx, case_id, stage.as_str(), Some(input.date)).await?;
+                summary.push_str("，取消预备党员资格，档案办结");
+            }
+        }
     }
     if !warned.is_empty() {
         summary.push_str(&format!("；特殊情况说明（{}）：{}", warned.join("、"), justification.unwrap_or_default()));
     }
-    let detail = load_detail(&mut w.tx, scope, case_id, today).await?;
+    let detail = load_detail(&mut w.tx, scope, case_id, today, cfg).await?;
     audit::append(
         &mut w.tx,
         scope,
@@ -498,11 +568,12 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
             org_path: Some(&case.org_path),
             summary,
             before: None,
-            after: json(&serde_json::json!({"step": step.as_str(), "date": input.date, "details": body})),
+            after: json(&serde_json::json!({
+                "step": step.as_str(), "date": input.date, "details": body, "meeting_id": meeting_id,
+            })),
         },
     )
     .await?;
-    w.commit().await?;
     Ok(detail)
 }
 
@@ -538,26 +609,32 @@ async fn convert(conn: &mut Conn, case: &CaseRow, full_on: NaiveDate) -> AppResu
 }
 
 /// Loads the whole case as judged on `today`.
-async fn load_detail(conn: &mut Conn, scope: &Scope, id: i64, today: NaiveDate) -> AppResult<CaseDetail> {
+async fn load_detail(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: i64,
+    today: NaiveDate,
+    cfg: &RuleConfig,
+) -> AppResult<CaseDetail> {
     let case = repo::get(conn, scope, id).await?.ok_or_else(AppError::not_found)?;
     let steps = repo::steps(conn, id).await?;
     let overrides = repo::overrides(conn, id).await?;
     let mut f = facts(conn, &case, &steps, &overrides, None, true).await?;
     apply_approvers(&mut f, &steps);
-    let s = settings();
+    let s = &cfg.settings;
     let mut findings = Vec::new();
     for row in &steps {
         let Some(step) = Step::parse(&row.step) else { continue };
         if f.date(step) != Some(row.done_on) {
             continue;
         }
-        for x in check_step(&f, step, row.done_on, today, &s, &CALENDAR) {
+        for x in check_step(&f, step, row.done_on, today, s, &cfg.calendar) {
             if !findings.contains(&x) {
                 findings.push(x);
             }
         }
     }
-    let due = if case.status == "open" { next_steps(&f, today, &s, &CALENDAR) } else { Vec::new() };
+    let due = if case.status == "open" { next_steps(&f, today, s, &cfg.calendar) } else { Vec::new() };
     let stage_label = Stage::parse(&case.stage).map_or("", Stage::label).to_string();
     let steps = steps.into_iter().map(view).collect();
     Ok(CaseDetail { case, stage_label, steps, findings, overrides, due })
@@ -589,7 +666,15 @@ fn view(row: StepRow) -> StepView {
                 .collect()
         })
         .unwrap_or_default();
+    let decision = if step == Some(Step::ConversionVote) {
+        serde_json::from_value::<StepDetails>(row.body.clone()).ok().and_then(|d| {
+            decision_text(&StepDetails { outcome: Some(d.outcome.unwrap_or(ProbationOutcome::Conversion)), ..d })
+        })
+    } else {
+        None
+    };
     StepView {
+        decision,
         eligible_voters,
         excluded,
         number: step.map_or(0, Step::number),
@@ -602,7 +687,8 @@ fn view(row: StepRow) -> StepView {
 /// One case in scope.
 pub async fn detail(db: &Db, scope: &Scope, id: i64) -> AppResult<CaseDetail> {
     let mut conn = db.pool.acquire().await?;
-    load_detail(&mut conn, scope, id, crate::util::today()).await
+    let cfg = rule_config(db, &mut conn).await?;
+    load_detail(&mut conn, scope, id, crate::util::today(), &cfg).await
 }
 
 /// The 待办 list: open cases in scope (or the `org` subtree), each with what is due next.
@@ -622,14 +708,19 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
     for (case_id, o) in repo::open_overrides(&mut conn, scope, &path).await? {
         overrides_by_case.entry(case_id).or_default().push(o);
     }
-    let s = settings();
+    let cfg = rule_config(db, &mut conn).await?;
+    let notices = publicity::open_cases_facts(&mut conn, &path).await?;
+    let transfers = transfer::open_cases_dates(&mut conn, &path).await?;
+    let s = &cfg.settings;
     let mut out = Vec::with_capacity(cases.len());
     for case in cases {
         let steps = steps_by_case.remove(&case.id).unwrap_or_default();
         let overrides = overrides_by_case.remove(&case.id).unwrap_or_default();
         let mut f = facts(&mut conn, &case, &steps, &overrides, None, false).await?;
         apply_approvers(&mut f, &steps);
-        let due = next_steps(&f, today, &s, &CALENDAR);
+        publicity::apply(&mut f, notices.get(&case.id));
+        transfer::apply(&mut f, transfers.get(&case.id).map_or(&[][..], Vec::as_slice));
+        let due = next_steps(&f, today, s, &cfg.calendar);
         let overdue = due.iter().any(|d| d.overdue);
         if filter.overdue == Some(true) && !overdue {
             continue;

@@ -47,6 +47,8 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         super::admin::put_workday, super::admin::delete_workday,
         super::devstats::get_stats, super::devstats::stats_xlsx, super::devstats::import_template,
         super::devstats::import_cases,
+        super::devrecord::get_archive, super::devrecord::put_archive, super::devrecord::get_record,
+        super::devrecord::record_xlsx,
         super::publicity::generate, super::publicity::of_case, super::publicity::get_one, super::publicity::update,
         super::publicity::add_objection, super::publicity::resolve_objection, super::publicity::notices
     ),

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod development;
 pub mod devextra;
+pub mod devrecord;
 pub mod devstats;
 mod handlers;
 pub mod meetings;
@@ -160,6 +161,9 @@ pub fn routes() -> Router<AppState> {
         .route("/development/cases/{id}", get(development::get_case))
         .route("/development/cases/{id}/steps", post(development::record_step))
         .route("/development/cases/{id}/eligible-voters", get(development::eligible_voters))
+        .route("/development/cases/{id}/archive", get(devrecord::get_archive).put(devrecord::put_archive))
+        .route("/development/cases/{id}/record", get(devrecord::get_record))
+        .route("/development/cases/{id}/record.xlsx", get(devrecord::record_xlsx))
         .route("/development/stats", get(devstats::get_stats))
         .route("/development/stats.xlsx", get(devstats::stats_xlsx))
         .route("/development/import/template.xlsx", get(devstats::import_template))

@@ -16,7 +16,9 @@ use super::{
 use crate::domain::{Gender, OrgKind, PersonCategory};
 use crate::error::AppError;
 use crate::rules::Finding;
-use crate::rules::development::{Step, VoteInput};
+use crate::rules::development::{ArchiveStatus, ProbationOutcome, Step, VoteInput};
+use crate::service::development::archive::{ArchiveChecklist, ArchiveItemInput, ArchiveUpdate};
+use crate::service::development::record::{CaseRecord, step_text};
 use crate::service::development::{
     CaseDetail, CaseFilter, CaseSummary, CreateCase, EligibleVoters, StepDetails, StepInput,
 };
@@ -29,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/development/new", get(new_page))
         .route("/development/{id}", get(detail))
         .route("/development/{id}/steps", post(record_step))
+        .route("/development/{id}/archive", post(archive_save))
+        .route("/development/{id}/print", get(print))
+        .route("/development/{id}/record.xlsx", get(record_xlsx))
 }
 
 #[derive(Template)]
@@ -268,6 +273,10 @@ struct StepForm {
     #[serde(default)]
     failed: String,
     #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    extension_months: String,
+    #[serde(default)]
     justification: String,
 }
 
@@ -324,6 +333,17 @@ impl StepForm {
         });
         let training_days = count(&self.training_days, "training_days", &mut errors);
         let training_hours = count(&self.training_hours, "training_hours", &mut errors);
+        let extension_months = count(&self.extension_months, "extension_months", &mut errors);
+        let outcome = match self.outcome.trim() {
+            "" => None,
+            o => {
+                let parsed = ProbationOutcome::parse(o);
+                if parsed.is_none() {
+                    errors.insert("outcome".into(), "请选择转正、延长预备期或取消预备党员资格".into());
+                }
+                parsed
+            }
+        };
         let (Some(step), Some(date), true) = (step, date, errors.is_empty()) else {
             return Err(AppError::invalid(errors));
         };
@@ -341,6 +361,8 @@ impl StepForm {
             passed: (step == Step::PoliticalReview).then_some(self.failed.is_empty()),
             training_days,
             training_hours,
+            outcome: if step == Step::ConversionVote { outcome } else { None },
+            extension_months: if step == Step::ConversionVote { extension_months } else { None },
             ..Default::default()
         };
         Ok(StepInput { step: step.as_str().to_string(), date, details, justification: opt_text(&self.justification) })
@@ -363,6 +385,10 @@ struct DetailTpl {
     eligible_today: Option<EligibleVoters>,
     /// Materials per step and transfers (R1.9).
     extra: super::devcalendar::CaseExtras,
+    /// The R1.28 archive checklist.
+    archive: Option<ArchiveChecklist>,
+    archive_statuses: &'static [ArchiveStatus],
+    outcomes: &'static [ProbationOutcome],
 }
 form_helpers!(DetailTpl);
 
@@ -418,6 +444,9 @@ async fn detail_render(
             rule,
             eligible_today,
             extra: super::devcalendar::case_extras(st, &u.scope, id).await,
+            archive: crate::service::development::archive::checklist(&st.db, &u.scope, id).await.ok(),
+            archive_statuses: ArchiveStatus::ALL,
+            outcomes: ProbationOutcome::ALL,
         },
     )
 }
@@ -442,6 +471,68 @@ async fn record_step(
     match result {
         Ok(_) => see_other(&format!("/development/{id}?ok=saved")),
         Err(e) if rejected(&e) => detail_render(&st, &u, id, &Flash(String::new()), f, Some(e)).await,
+        Err(e) => error_page(&e),
+    }
+}
+
+/// The archive checklist form: `item`, `status` and `note` repeated once per item, in order.
+async fn archive_save(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let csrf = pairs.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.clone()).unwrap_or_default();
+    if let Err(e) = check_csrf(&u.scope, &csrf) {
+        return error_page(&e);
+    }
+    let field = |name: &str| pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let (items, statuses, notes) = (field("item"), field("status"), field("note"));
+    let items = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| ArchiveItemInput {
+            item,
+            status: statuses.get(i).cloned().unwrap_or_default(),
+            note: notes.get(i).cloned(),
+        })
+        .collect();
+    match crate::service::development::archive::update(&st.db, &u.scope, id, ArchiveUpdate { items }).await {
+        Ok(_) => see_other(&format!("/development/{id}?ok=saved#archive")),
+        Err(e) if rejected(&e) => detail_render(&st, &u, id, &Flash(String::new()), StepForm::default(), Some(e)).await,
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "development/print.html")]
+struct PrintTpl {
+    r: CaseRecord,
+    today: chrono::NaiveDate,
+}
+
+impl PrintTpl {
+    fn text(&self, body: &serde_json::Value) -> String {
+        step_text(body)
+    }
+}
+
+/// The whole record as one printable document.
+async fn print(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) -> Response {
+    match crate::service::development::record::record(&st.db, &u.scope, id).await {
+        Ok(r) => render(&PrintTpl { r, today: crate::util::today() }),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// The whole record as xlsx.
+async fn record_xlsx(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) -> Response {
+    let r = match crate::service::development::record::record(&st.db, &u.scope, id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&e),
+    };
+    match crate::service::development::record::to_xlsx(&r) {
+        Ok(bytes) => crate::web::api::xlsx_response(bytes, &format!("发展党员记实_{}.xlsx", r.detail.case.name)),
         Err(e) => error_page(&e),
     }
 }

@@ -15,6 +15,7 @@ mod admission;
 mod candidate;
 mod due;
 mod early;
+mod outcome;
 mod probation;
 mod steps;
 mod vote;
@@ -166,6 +167,7 @@ fn complete(tl: Tl) -> CaseFacts {
         mentors: vec![full(11, "李老师")],
         sponsors: vec![full(21, "王一"), full(22, "王二")],
         publicity,
+        open_objections: Vec::new(),
         training: Some(Training { days: 3, hours: 24 }),
         leaving_date: None,
         admission_vote: Some(good_vote()),
@@ -173,6 +175,8 @@ fn complete(tl: Tl) -> CaseFacts {
         approving_org_kind: Some(OrgKind::CollegeCommittee),
         conversion_approving_org_kind: Some(OrgKind::CollegeCommittee),
         probation_extensions: Vec::new(),
+        conversion_decision: None,
+        archive_missing: Vec::new(),
         overrides: Vec::new(),
     }
 }

@@ -1,0 +1,88 @@
+//! R1.24 (the decision at the end of probation: conversion, one extension of 6–12 months, or
+//! cancellation) and R1.28 (the archive checklist before a case is closed).
+
+use super::*;
+
+fn decided(outcome: ProbationOutcome, extension_months: Option<u32>) -> CaseFacts {
+    CaseFacts {
+        conversion_decision: Some(ConversionDecision { outcome, extension_months }),
+        ..before(Tl::V14, Step::ConversionVote)
+    }
+}
+
+#[test]
+fn r1_24_extension_months_at_the_boundaries() {
+    // Probation ends 2025-12-01 (admission vote 2024-12-01); the decision is taken on the day.
+    let on = date(2025, 12, 1);
+    let count = |m| {
+        of(&check(&decided(ProbationOutcome::ProbationExtension, Some(m)), Step::ConversionVote, on), "R1.24").len()
+    };
+    assert_eq!((count(5), count(6), count(7)), (1, 0, 0));
+    assert_eq!((count(11), count(12), count(13)), (0, 0, 1));
+    let v = check(&decided(ProbationOutcome::ProbationExtension, Some(5)), Step::ConversionVote, on);
+    let x = one(&v, "R1.24");
+    assert!(x.is_block());
+    assert_eq!(
+        (x.fact_value("field"), x.fact_value("actual"), x.fact_value("gap")),
+        (Some("extension_months"), Some("5"), Some("1"))
+    );
+    assert_eq!(x.fact_value("required"), Some("6–12"));
+}
+
+#[test]
+fn r1_24_extension_needs_its_length() {
+    let v = check(&decided(ProbationOutcome::ProbationExtension, None), Step::ConversionVote, date(2025, 12, 1));
+    let x = one(&v, "R1.24");
+    assert_eq!((x.fact_value("field"), x.fact_value("actual")), (Some("extension_months"), Some("未填写")));
+}
+
+#[test]
+fn r1_24_a_second_extension_is_refused() {
+    let f = CaseFacts { probation_extensions: vec![6], ..decided(ProbationOutcome::ProbationExtension, Some(6)) };
+    // Probation now ends 2026-06-01; a second extension decided then is blocked, conversion is not.
+    let v = check(&f, Step::ConversionVote, date(2026, 6, 1));
+    let x = one(&v, "R1.24");
+    assert_eq!((x.fact_value("field"), x.fact_value("actual")), (Some("outcome"), Some("1")));
+    assert!(x.message_zh.contains("只能延长一次"));
+    let f = CaseFacts { conversion_decision: None, ..f };
+    assert!(of(&check(&f, Step::ConversionVote, date(2026, 6, 1)), "R1.24").is_empty());
+}
+
+#[test]
+fn r1_25_extension_is_decided_when_probation_ends_cancellation_any_time() {
+    let ext = decided(ProbationOutcome::ProbationExtension, Some(6));
+    around(|d| check(&ext, Step::ConversionVote, d), date(2025, 12, 1), "R1.25", [Some(Severity::Block), None, None]);
+    let cancel = decided(ProbationOutcome::ProbationCancelled, None);
+    around(|d| check(&cancel, Step::ConversionVote, d), date(2025, 12, 1), "R1.25", [None, None, None]);
+    let conv = decided(ProbationOutcome::Conversion, None);
+    around(|d| check(&conv, Step::ConversionVote, d), date(2025, 12, 1), "R1.25", [Some(Severity::Block), None, None]);
+}
+
+#[test]
+fn r1_28_archive_needs_the_whole_checklist() {
+    let on = Tl::V26.on(Step::Archive);
+    let f = CaseFacts {
+        archive_missing: vec!["政审材料".into(), "转正申请书".into()],
+        ..before(Tl::V26, Step::Archive)
+    };
+    let v = check(&f, Step::Archive, on);
+    let x = one(&v, "R1.28");
+    assert!(x.is_block());
+    assert_eq!(x.fact_value("actual"), Some("政审材料、转正申请书"));
+    assert_eq!(x.fact_value("gap"), Some("2"));
+    assert_eq!(x.source, "《中国共产党发展党员工作细则》(2026) 第三十六条");
+    let f = CaseFacts { archive_missing: Vec::new(), ..f };
+    assert!(check(&f, Step::Archive, on).is_empty());
+}
+
+#[test]
+fn cancelled_probation_has_nothing_left_to_archive() {
+    let mut f = decided(ProbationOutcome::ProbationCancelled, None);
+    f.steps.insert(Step::ConversionVote, date(2025, 12, 1));
+    f.steps.insert(Step::ConversionApproval, date(2025, 12, 10));
+    let due = next_steps(&f, date(2025, 12, 11), &settings(), &cal());
+    assert!(due.iter().all(|d| d.step != Step::Archive), "{due:?}");
+    let f = CaseFacts { conversion_decision: None, ..f };
+    let due = next_steps(&f, date(2025, 12, 11), &settings(), &cal());
+    assert!(due.iter().any(|d| d.step == Step::Archive));
+}
