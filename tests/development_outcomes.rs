@@ -294,3 +294,33 @@ both!(pages_record_the_decision_and_the_checklist, |app| async move {
     assert_eq!(x.status, StatusCode::OK);
     assert!(xlsx_rows(&x.body).iter().any(|r| r.iter().any(|c| c == "周页面")));
 });
+
+both!(one_conversion_meeting_decides_each_candidate, |app| async move {
+    let fx = app.fixtures().await;
+    let a = probationary(&app, "吴按期").await;
+    let b = probationary(&app, "郑延长").await;
+    let (s, p) =
+        app.get(&format!("/api/v1/development/meetings/preview?org={}&on=2026-05-11", fx.branch), &app.branch).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let n = p["eligible"]["eligible_voters"].as_u64().unwrap();
+    let meeting = |b_months: u32| {
+        json!({"org_id": fx.branch, "kind": "conversion", "held_on": "2026-05-11", "present_voters": n, "written_opinions": 0,
+               "ballots": [
+                   {"case_ids": [a], "yes_votes": n, "no_votes": 0, "abstain_votes": 0},
+                   {"case_ids": [b], "yes_votes": n, "no_votes": 0, "abstain_votes": 0,
+                    "outcome": "probation_extension", "extension_months": b_months}]})
+    };
+    // A 5-month extension for one candidate refuses the whole meeting (R1.24), nothing written.
+    let before = app.scalar("SELECT COUNT(*) AS n FROM development_meeting").await;
+    let (s, v) = app.post_json("/api/v1/development/meetings", &app.branch, meeting(5)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("R1.24"), "{v}");
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM development_meeting").await, before);
+    let (s, v) = app.post_json("/api/v1/development/meetings", &app.branch, meeting(6)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    for (case, decision) in [(a, "按期转正"), (b, "延长预备期 6 个月")] {
+        let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
+        let voted = d["steps"].as_array().unwrap().iter().find(|s| s["step"] == "conversion_vote").unwrap().clone();
+        assert_eq!(voted["decision"], decision, "{voted}");
+    }
+});

@@ -1,9 +1,9 @@
 //! Development-case spreadsheets: the import layout of existing cases (one date column per step
-//! plus the key details) with its template, and multi-sheet workbooks for the statistics export.
+//! plus the key details) with its template.
 
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Workbook};
 
-use super::{CATEGORY_LABELS, Cell, ColumnSpec, EDUCATION_LABELS, ExcelError, GENDER_LABELS, TITLE_LABELS, col};
+use super::{CATEGORY_LABELS, ColumnSpec, EDUCATION_LABELS, ExcelError, GENDER_LABELS, TITLE_LABELS, col};
 
 const REVIEW_LABELS: &[&str] = &["合格", "不合格"];
 
@@ -137,58 +137,6 @@ pub fn development_template() -> Result<Vec<u8>, ExcelError> {
     let first = DEVELOPMENT_COLUMNS.len() + 2;
     for (i, line) in notes.into_iter().enumerate() {
         guide.write_string(row_num(first + i)?, 0, line)?;
-    }
-    Ok(workbook.save_to_buffer()?)
-}
-
-/// One sheet of a workbook: name, headers, rows.
-pub type Sheet<'a> = (String, Vec<&'a str>, Vec<Vec<Cell>>);
-
-/// Writes several sheets, each with a bold frozen header row (Int cells as numbers).
-pub fn write_workbook(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, ExcelError> {
-    let mut workbook = Workbook::new();
-    let header = header_format();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (name, headers, rows) in sheets {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(name.chars().take(31).collect::<String>())?;
-        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count() * 2).collect();
-        for (i, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, col_num(i)?, *h, &header)?;
-        }
-        for (r, row) in rows.iter().enumerate() {
-            let rn = row_num(r + 1)?;
-            for (i, cell) in row.iter().enumerate() {
-                let c = col_num(i)?;
-                let w = match cell {
-                    Cell::Text(s) => {
-                        if !s.is_empty() {
-                            sheet.write_string(rn, c, s)?;
-                        }
-                        s.chars().count() * 2
-                    }
-                    Cell::Int(n) => {
-                        sheet.write_number(rn, c, *n as f64)?;
-                        n.to_string().len()
-                    }
-                    Cell::Date(d) => {
-                        sheet.write_string_with_format(rn, c, d.format("%Y-%m-%d").to_string(), &date)?;
-                        10
-                    }
-                    Cell::Empty => 0,
-                };
-                if widths.len() <= i {
-                    widths.resize(i + 1, 0);
-                }
-                if let Some(x) = widths.get_mut(i) {
-                    *x = (*x).max(w);
-                }
-            }
-        }
-        for (i, w) in widths.into_iter().enumerate() {
-            sheet.set_column_width(col_num(i)?, (w.clamp(6, 60) + 2) as f64)?;
-        }
-        sheet.set_freeze_panes(1, 0)?;
     }
     Ok(workbook.save_to_buffer()?)
 }

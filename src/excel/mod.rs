@@ -11,7 +11,7 @@ mod tests;
 mod write;
 
 pub use read::read_table;
-pub use write::{member_template, write_xlsx};
+pub use write::{Sheet, member_template, write_workbook, write_xlsx};
 
 use std::collections::BTreeMap;
 

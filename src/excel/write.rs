@@ -125,10 +125,32 @@ fn guide_sheet(sheet: &mut Worksheet, columns: &[ColumnSpec]) -> Result<(), Exce
     Ok(())
 }
 
+/// One sheet of a workbook: name, header row, rows.
+pub type Sheet<'a> = (String, Vec<&'a str>, Vec<Vec<Cell>>);
+
 /// Writes a one-sheet xlsx with a bold, frozen header row; `Int` and `Date` cells are
 /// typed, everything else is written as text.
 pub fn write_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ExcelError> {
     let mut workbook = Workbook::new();
+    write_sheet(&mut workbook, sheet_name, headers, rows)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// Writes several sheets, each laid out as [`write_xlsx`] lays out its one.
+pub fn write_workbook(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, ExcelError> {
+    let mut workbook = Workbook::new();
+    for (name, headers, rows) in sheets {
+        write_sheet(&mut workbook, name, headers, rows)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn write_sheet(
+    workbook: &mut Workbook,
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<(), ExcelError> {
     let header = header_format();
     let date = Format::new().set_num_format(DATE_FORMAT);
     let sheet = workbook.add_worksheet();
@@ -179,7 +201,7 @@ pub fn write_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Res
         sheet.set_column_width(col_num(i)?, (w.clamp(6, 60) + 2) as f64)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    Ok(workbook.save_to_buffer()?)
+    Ok(())
 }
 
 fn header_format() -> Format {

@@ -254,12 +254,16 @@ pub struct MemberDetail {
     pub org_path: String,
     /// Date of the current special status.
     pub special_status_since: Option<NaiveDate>,
+    /// The membership ended on this date (e.g. 取消预备党员资格, R1.24); off the current roster.
+    pub left_on: Option<NaiveDate>,
+    /// Why the membership ended (`probation_cancelled`).
+    pub exit_reason: Option<String>,
 }
 
 /// One member in scope.
 pub async fn get(conn: &mut Conn, scope: &Scope, id: i64) -> Result<Option<MemberDetail>, sqlx::Error> {
     let sql = format!(
-        "SELECT {LIST_COLS}, pe.ethnicity, pe.enrollment_year, m.org_path, m.special_status_since
+        "SELECT {LIST_COLS}, pe.ethnicity, pe.enrollment_year, m.org_path, m.special_status_since, m.left_on, m.exit_reason
          FROM member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id WHERE m.id = $1"
     );
     let Some(r) = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await? else {
@@ -279,6 +283,8 @@ pub async fn get(conn: &mut Conn, scope: &Scope, id: i64) -> Result<Option<Membe
         enrollment_year: r.try_get("enrollment_year")?,
         org_path,
         special_status_since: opt_date(&r, "special_status_since")?,
+        left_on: opt_date(&r, "left_on")?,
+        exit_reason: r.try_get("exit_reason")?,
     }))
 }
 

@@ -47,6 +47,12 @@ pub struct BallotInput {
     pub abstain_votes: u32,
     /// 特殊情况说明 for warnings of this candidate's vote step.
     pub justification: Option<String>,
+    /// Conversion meetings: what is decided for this candidate (R1.24; default conversion).
+    #[serde(default)]
+    pub outcome: Option<crate::rules::development::ProbationOutcome>,
+    /// Conversion meetings: months of a `probation_extension` (6–12).
+    #[serde(default)]
+    pub extension_months: Option<u32>,
 }
 
 /// A 党支部党员大会 to record.
@@ -294,6 +300,8 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
             deciding_body: Some("党支部党员大会".to_string()),
             meeting: Some(format!("{} {}党员大会（会议编号 {meeting_id}）", held_on, org.name)),
             note: note.clone(),
+            outcome: if step == Step::ConversionVote { b.outcome } else { None },
+            extension_months: if step == Step::ConversionVote { b.extension_months } else { None },
             ..StepDetails::default()
         };
         let res = if outcome == Some(VoteOutcome::Passed) {

@@ -9,7 +9,7 @@ use crate::auth::scope::Scope;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::excel::Cell;
-use crate::excel::development::{Sheet, write_workbook};
+use crate::excel::{Sheet, write_workbook};
 use crate::repo::development_extra::{MaterialRow, TransferRow};
 
 /// Everything recorded about a case.
@@ -71,6 +71,12 @@ pub fn step_text(body: &serde_json::Value) -> String {
     parts.join("；")
 }
 
+/// "N. 步骤名" of a stored step id (the id itself when unknown).
+pub fn step_label(step: &str) -> String {
+    crate::rules::development::Step::parse(step)
+        .map_or_else(|| step.to_string(), |s| format!("{}. {}", s.number(), s.label()))
+}
+
 fn join_ids(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join("、")
 }
@@ -125,7 +131,7 @@ pub fn to_xlsx(r: &CaseRecord) -> AppResult<Vec<u8>> {
         .iter()
         .map(|m| {
             vec![
-                text(&m.step),
+                text(step_label(&m.step)),
                 text(m.note.clone().unwrap_or_default()),
                 text(if m.kind == "paper" { "纸质材料已存档" } else { "电子文件" }),
                 text(m.file_name.clone().unwrap_or_default()),

@@ -623,7 +623,7 @@ fn rule_order(rule: &str) -> Vec<u32> {
 
 /// The statistics as an xlsx workbook, one sheet per table.
 pub fn to_xlsx(s: &DevStats) -> Result<Vec<u8>, ExcelError> {
-    let mut sheets: Vec<crate::excel::development::Sheet<'_>> = Vec::new();
+    let mut sheets: Vec<crate::excel::Sheet<'_>> = Vec::new();
     let funnel_headers = vec![
         "单位",
         "入党申请人",
@@ -702,7 +702,7 @@ pub fn to_xlsx(s: &DevStats) -> Result<Vec<u8>, ExcelError> {
         vec!["档案编号", "姓名", "所在组织", "规则", "特殊情况说明", "登记人", "登记时间"],
         ov_rows,
     ));
-    crate::excel::development::write_workbook(&sheets)
+    crate::excel::write_workbook(&sheets)
 }
 
 #[cfg(test)]

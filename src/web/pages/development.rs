@@ -515,6 +515,10 @@ impl PrintTpl {
     fn text(&self, body: &serde_json::Value) -> String {
         step_text(body)
     }
+
+    fn step_label(&self, step: &str) -> String {
+        crate::service::development::record::step_label(step)
+    }
 }
 
 /// The whole record as one printable document.

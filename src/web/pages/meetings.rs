@@ -17,7 +17,7 @@ use super::{
 use crate::domain::OrgKind;
 use crate::error::AppError;
 use crate::rules::Finding;
-use crate::rules::development::{ExclusionReason, MeetingKind};
+use crate::rules::development::{ExclusionReason, MeetingKind, ProbationOutcome};
 use crate::service::development::ExclusionInput;
 use crate::service::development::meeting::{self as svc, BallotInput, MeetingInput, MeetingPreview, MeetingView};
 use crate::web::AppState;
@@ -86,6 +86,11 @@ impl MeetingForm {
                 no_votes: count(self.v(&format!("no_{id}")), &format!("ballot_{id}"), &mut errors),
                 abstain_votes: count(self.v(&format!("abstain_{id}")), &format!("ballot_{id}"), &mut errors),
                 justification: opt_text(self.v(&format!("just_{id}"))),
+                outcome: ProbationOutcome::parse(self.v(&format!("outcome_{id}"))),
+                extension_months: match self.v(&format!("ext_{id}")).trim() {
+                    "" => None,
+                    t => Some(count(t, &format!("ballot_{id}"), &mut errors)),
+                },
             });
         }
         if !errors.is_empty() {
@@ -123,6 +128,7 @@ struct NewTpl {
     form: MeetingForm,
     branches: Vec<(i64, String)>,
     kinds: &'static [MeetingKind],
+    outcomes: &'static [ProbationOutcome],
     reasons: Vec<ExclusionReason>,
     rows: Vec<usize>,
     preview: Option<MeetingPreview>,
@@ -226,6 +232,7 @@ async fn new_render(st: &AppState, u: &PageUser, mut form: MeetingForm, err: Opt
             form,
             branches,
             kinds: MeetingKind::ALL,
+            outcomes: ProbationOutcome::ALL,
             reasons: ExclusionReason::ALL.iter().copied().filter(|r| r.needs_approval()).collect(),
             rows: (0..EXCLUSION_ROWS).collect(),
             preview,
