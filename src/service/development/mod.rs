@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::scope::Scope;
 use crate::db::{Conn, Db, WriteTx};
-use crate::domain::{Gender, MemberStatus, PersonCategory, SpecialStatus};
+use crate::domain::{Gender, PersonCategory, SpecialStatus};
 use crate::error::{AppError, AppResult};
 use crate::repo::audit::{self, AuditEntry, json};
 use crate::repo::development::{self as repo, CaseRow, OverrideRow, StepRow};
-use crate::repo::members::{self as members_repo, MembershipFields, PersonFields};
+use crate::repo::members::{self as members_repo, PersonFields};
 use crate::repo::orgs as orgs_repo;
 use crate::rules::Finding;
 use crate::rules::development::{
@@ -195,16 +195,6 @@ pub struct StepView {
     pub decision: Option<String>,
 }
 
-/// The decision of a conversion vote in words (R1.24); `None` for other steps.
-pub fn decision_text(d: &StepDetails) -> Option<String> {
-    d.vote?;
-    let outcome = d.outcome?;
-    Some(match (outcome, d.extension_months) {
-        (ProbationOutcome::ProbationExtension, Some(m)) => format!("{} {m} 个月", outcome.label()),
-        _ => outcome.label().to_string(),
-    })
-}
-
 /// A case on the 待办 list.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
@@ -272,7 +262,10 @@ pub mod publicity;
 pub mod record;
 pub mod stats;
 pub mod transfer;
+mod view;
 use facts::{apply_approvers, base_facts, facts, judge, stage_of};
+pub use view::decision_text;
+use view::view;
 
 /// Opens a case with its application (step 1, R1.2 checked).
 pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<CaseDetail> {
@@ -529,7 +522,7 @@ pub(crate) async fn record_step_in(
     }
     if step == Step::Approval {
         let joined_on = f.date(Step::AdmissionVote).unwrap_or(input.date);
-        admit(&mut w.tx, &case, joined_on).await?;
+        outcomes::admit(&mut w.tx, &case, joined_on).await?;
         summary.push_str(&format!("，接收为预备党员（入党日期 {joined_on}）"));
     }
     if step == Step::ConversionApproval
@@ -538,7 +531,7 @@ pub(crate) async fn record_step_in(
         let decision = f.conversion_decision.unwrap_or(ConversionDecision::CONVERSION);
         match decision.outcome {
             ProbationOutcome::Conversion => {
-                convert(&mut w.tx, &case, end).await?;
+                outcomes::convert(&mut w.tx, &case, end).await?;
                 summary.push_str(&format!("，转为正式党员（党龄自 {end} 起算）"));
             }
             ProbationOutcome::ProbationExtension => {
@@ -577,37 +570,6 @@ pub(crate) async fn record_step_in(
     Ok(detail)
 }
 
-/// Approval (R1.19): the person becomes a 预备党员 of the case's branch, joined on the admission vote.
-async fn admit(conn: &mut Conn, case: &CaseRow, joined_on: NaiveDate) -> AppResult<()> {
-    if repo::member_of_person(conn, case.person_id).await?.is_some() {
-        return Err(AppError::conflict("person_id", "此人已有党员记录"));
-    }
-    let m = MembershipFields {
-        status: MemberStatus::Probationary,
-        joined_on,
-        full_on: None,
-        special_status: SpecialStatus::Normal,
-        special_status_since: None,
-    };
-    let sort_key = crate::util::pinyin_sort_key(&case.name);
-    members_repo::insert_member(conn, case.person_id, case.org_id, &case.org_path, &m, &sort_key).await?;
-    Ok(())
-}
-
-/// Conversion approval: the member becomes a 正式党员 from the end of probation (R1.26).
-async fn convert(conn: &mut Conn, case: &CaseRow, full_on: NaiveDate) -> AppResult<()> {
-    let Some(member_id) = repo::member_of_person(conn, case.person_id).await? else { return Ok(()) };
-    members_repo::insert_status_event(conn, member_id, "status", Some("probationary"), "full", full_on, Some("转正"))
-        .await?;
-    sqlx::query("UPDATE member SET status = 'full', full_on = $1, updated_at = $2 WHERE id = $3")
-        .bind(crate::util::fmt_date(full_on))
-        .bind(crate::util::now_rfc3339())
-        .bind(member_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// Loads the whole case as judged on `today`.
 async fn load_detail(
     conn: &mut Conn,
@@ -638,50 +600,6 @@ async fn load_detail(
     let stage_label = Stage::parse(&case.stage).map_or("", Stage::label).to_string();
     let steps = steps.into_iter().map(view).collect();
     Ok(CaseDetail { case, stage_label, steps, findings, overrides, due })
-}
-
-fn view(row: StepRow) -> StepView {
-    let step = Step::parse(&row.step);
-    let vote_outcome = match step {
-        Some(Step::AdmissionVote | Step::ConversionVote) => serde_json::from_value::<StepDetails>(row.body.clone())
-            .ok()
-            .and_then(|d| d.vote)
-            .and_then(|v| vote_result(&v).ok()),
-        _ => None,
-    };
-    let vote = matches!(step, Some(Step::AdmissionVote | Step::ConversionVote));
-    let eligible_voters = if vote {
-        serde_json::from_value::<StepDetails>(row.body.clone()).ok().and_then(|d| d.vote).map(|v| v.eligible_voters)
-    } else {
-        None
-    };
-    let excluded = row.body["excluded"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| {
-                    let reason = e["reason"].as_str().and_then(ExclusionReason::parse).map_or("", |r| r.label());
-                    format!("{}（{reason}）", e["name"].as_str().unwrap_or(""))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let decision = if step == Some(Step::ConversionVote) {
-        serde_json::from_value::<StepDetails>(row.body.clone()).ok().and_then(|d| {
-            decision_text(&StepDetails { outcome: Some(d.outcome.unwrap_or(ProbationOutcome::Conversion)), ..d })
-        })
-    } else {
-        None
-    };
-    StepView {
-        decision,
-        eligible_voters,
-        excluded,
-        number: step.map_or(0, Step::number),
-        label: step.map_or_else(|| row.step.clone(), |s| s.label_in(RuleSet::for_date(row.done_on)).to_string()),
-        vote_outcome,
-        row,
-    }
 }
 
 /// One case in scope.
