@@ -307,3 +307,36 @@ both!(admin_pages, |app| async move {
     assert_eq!(app.page("/admin/settings", &cookie).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.page("/admin/workdays", &cookie).await.status, StatusCode::FORBIDDEN);
 });
+
+both!(conventions_c1_and_c2_are_settings, |app| async move {
+    let fx = app.fixtures().await;
+    let (_, defaults) = app.get("/api/v1/settings/development", &app.branch).await;
+    assert_eq!(
+        (defaults["periods_inclusive"].clone(), defaults["month_end_clamp"].clone()),
+        (json!(true), json!(true))
+    );
+    // Applied on 2025-01-31: the talk is due within one month, by 2025-02-28 (C1 inclusive, C2 clamp).
+    let case = open_case(&app, fx.branch, "惯例测试", "2025-01-31").await;
+    let latest = |v: &Value| {
+        v["due"].as_array().unwrap().iter().find(|d| d["step"] == "talk").map(|d| d["latest"].clone()).unwrap()
+    };
+    let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
+    assert_eq!(latest(&d), "2025-02-28", "{d}");
+    // C2 rolled over to the 1st: 2025-03-01.
+    let mut roll = defaults.clone();
+    roll["month_end_clamp"] = json!(false);
+    let (s, v) = app.put_json("/api/v1/settings/development", &app.admin, roll.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
+    assert_eq!(latest(&d), "2025-03-01", "{d}");
+    // C1 exclusive as well: the day before, 2025-02-28.
+    roll["periods_inclusive"] = json!(false);
+    let (s, _) = app.put_json("/api/v1/settings/development", &app.admin, roll).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
+    assert_eq!(latest(&d), "2025-02-28", "{d}");
+    // The settings page shows both choices.
+    let (cookie, _) = app.web_login("admin").await;
+    let html = app.page("/admin/settings", &cookie).await.text();
+    assert!(html.contains("periods_inclusive") && html.contains("month_end_clamp"), "{html}");
+});

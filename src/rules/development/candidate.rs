@@ -2,16 +2,18 @@
 
 use chrono::NaiveDate;
 
+use super::DevelopmentSettings;
 use super::checks::Ctx;
 use super::{ASSESSMENT_MONTHS, ActivistPeriod, CaseFacts, PUBLICITY_MIN_WORKDAYS, Step, source};
-use crate::calendar::{add_months, days_between, fmt_date};
+use crate::calendar::{days_between, fmt_date};
 use crate::rules::{Finding, Severity};
 
 impl Ctx<'_> {
     /// R1.8 (with R1.9): at least `activist_min_months` of activist training, interruptions between stretches excluded.
     pub(super) fn activist_year(&self, out: &mut Vec<Finding>) {
         let periods = sorted_periods(self.f);
-        let Some((since, earliest, interrupted)) = activist_earliest(&periods, self.s.activist_min_months) else {
+        let Some((since, earliest, interrupted)) = activist_earliest(&periods, self.s.activist_min_months, self.s)
+        else {
             return;
         };
         if self.on < earliest {
@@ -43,12 +45,12 @@ impl Ctx<'_> {
         let mut missed: Option<(NaiveDate, NaiveDate)> = None;
         let mut count = 0;
         for next in dates.iter().copied().chain(std::iter::once(self.on)) {
-            let due = add_months(prev, ASSESSMENT_MONTHS);
+            let due = self.s.period_max(prev, ASSESSMENT_MONTHS);
             if next > due {
                 missed.get_or_insert((prev, due));
                 // Every half-year boundary after `prev` that passed before `next` lacked an assessment.
                 let mut k = 1;
-                while k <= 400 && add_months(prev, ASSESSMENT_MONTHS * k) < next {
+                while k <= 400 && self.s.period_max(prev, ASSESSMENT_MONTHS * k) < next {
                     count += 1;
                     k += 1;
                 }
@@ -167,7 +169,11 @@ pub(super) fn sorted_periods(f: &CaseFacts) -> Vec<ActivistPeriod> {
 /// The earliest date is `add_months(first start, months)` (C1, C2) pushed back by the days between
 /// one stretch's end and the next stretch's start (a stretch ending the day before the next begins
 /// leaves no gap). An open stretch before another is treated as ending when the next begins.
-pub(super) fn activist_earliest(periods: &[ActivistPeriod], months: i32) -> Option<(NaiveDate, NaiveDate, i64)> {
+pub(super) fn activist_earliest(
+    periods: &[ActivistPeriod],
+    months: i32,
+    s: &DevelopmentSettings,
+) -> Option<(NaiveDate, NaiveDate, i64)> {
     let first = periods.first()?.start;
     let interrupted: i64 = periods
         .windows(2)
@@ -176,7 +182,8 @@ pub(super) fn activist_earliest(periods: &[ActivistPeriod], months: i32) -> Opti
             _ => 0,
         })
         .sum();
-    let earliest = add_months(first, months)
+    let earliest = s
+        .period_min(first, months)
         .checked_add_days(chrono::Days::new(u64::try_from(interrupted).unwrap_or(0)))
         .unwrap_or(NaiveDate::MAX);
     Some((first, earliest, interrupted))

@@ -7,7 +7,7 @@ use super::{
     MAX_MENTORS, MIN_AGE, OATH_WITHIN_MONTHS, PersonStanding, RuleSet, SPONSORS, SUBJECT_CASE, Step,
     TALK_WITHIN_MONTHS, VoteInput, VoteOutcome, source, vote_result,
 };
-use crate::calendar::{add_months, add_years, age_on, days_between, fmt_date};
+use crate::calendar::{add_years, age_on, days_between, fmt_date};
 use crate::domain::{MemberStatus, OrgKind};
 use crate::rules::{Fact, Finding, Severity};
 use crate::workdays::WorkCalendar;
@@ -260,7 +260,7 @@ impl Ctx<'_> {
 
     /// A warning if the event lies more than `months` after the `anchor` step's date (R1.4, R1.14, R1.22, R1.26).
     fn within(&self, anchor: NaiveDate, months: i32, rule: &str, article: u32, from: Step, out: &mut Vec<Finding>) {
-        let latest = add_months(anchor, months);
+        let latest = self.s.period_max(anchor, months);
         if self.on > latest {
             let message = format!(
                 "{}「{}」的日期 {} 晚于「{}」（{}）后 {months} 个月的期限 {}，超出 {} 天；{}",
@@ -447,7 +447,7 @@ impl Ctx<'_> {
     /// R1.13: leaving the unit within `leaving_window_months` after the 预审 on `pre_review` warns.
     fn leaving(&self, pre_review: NaiveDate, out: &mut Vec<Finding>) {
         let Some(leaving) = self.f.leaving_date else { return };
-        let window_end = add_months(pre_review, self.s.leaving_window_months);
+        let window_end = self.s.period_max(pre_review, self.s.leaving_window_months);
         if leaving <= window_end {
             let months = self.s.leaving_window_months;
             let message = format!(
@@ -555,7 +555,7 @@ impl Ctx<'_> {
     fn approval_window(&self, out: &mut Vec<Finding>) {
         let Some(vote) = self.f.date(Step::AdmissionVote) else { return };
         let (warn_months, max_months) = (self.s.approval_warn_months, self.s.approval_max_months);
-        let (warn_by, max_by) = (add_months(vote, warn_months), add_months(vote, max_months));
+        let (warn_by, max_by) = (self.s.period_max(vote, warn_months), self.s.period_max(vote, max_months));
         let (severity, limit, tail) = if self.on > max_by {
             (Severity::Block, max_by, format!("特殊情况延长审批时间也不得超过 {max_months} 个月"))
         } else if self.on > warn_by {
@@ -615,7 +615,7 @@ impl Ctx<'_> {
 
     /// R1.23, R1.25: the conversion vote is not held before probation (plus any extension) ends.
     pub(super) fn no_early_conversion(&self, out: &mut Vec<Finding>) {
-        let (Some(vote), Some(end)) = (self.f.date(Step::AdmissionVote), self.f.probation_end()) else { return };
+        let (Some(vote), Some(end)) = (self.f.date(Step::AdmissionVote), self.f.probation_end(self.s)) else { return };
         if self.on < end {
             let message = format!(
                 "{}转正讨论日期 {} 早于预备期满日 {}（支部大会通过接收决议 {} 起一年{}），预备党员不能提前转正",

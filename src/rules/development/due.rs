@@ -7,7 +7,7 @@ use super::{
     ASSESSMENT_MONTHS, BRANCH_MEETING_WITHIN_MONTHS, CONVERSION_APPROVAL_MONTHS, CaseFacts, DevelopmentSettings,
     OATH_WITHIN_MONTHS, PUBLICITY_MIN_WORKDAYS, RuleSet, Step, TALK_WITHIN_MONTHS,
 };
-use crate::calendar::{add_months, fmt_date};
+use crate::calendar::fmt_date;
 use crate::workdays::WorkCalendar;
 
 /// One step that can be recorded next, with its window.
@@ -89,12 +89,12 @@ fn window(
     let plain = |note: String| Window { earliest: after, latest: None, rule: "R1.1", note };
     let label = step.label_in(rules);
     let periods = sorted_periods(f);
-    let activist = || activist_earliest(&periods, s.activist_min_months).map(|(_, earliest, _)| earliest);
+    let activist = || activist_earliest(&periods, s.activist_min_months, s).map(|(_, earliest, _)| earliest);
     let later = |a: Option<NaiveDate>, b: Option<NaiveDate>| a.max(b);
     match step {
         Step::Application => plain("登记入党申请书及递交日期（年满十八岁方可申请）".to_string()),
         Step::Talk => {
-            let latest = f.date(Step::Application).map(|d| add_months(d, TALK_WITHIN_MONTHS));
+            let latest = f.date(Step::Application).map(|d| s.period_max(d, TALK_WITHIN_MONTHS));
             Window {
                 earliest: after,
                 latest,
@@ -105,7 +105,7 @@ fn window(
         Step::ActivistEducation => {
             let start = periods.first().map(|p| p.start);
             let last = f.activist_assessments.iter().copied().filter(|d| start.is_none_or(|s0| *d >= s0)).max();
-            let latest = later(start, last).map(|d| add_months(d, ASSESSMENT_MONTHS));
+            let latest = later(start, last).map(|d| s.period_max(d, ASSESSMENT_MONTHS));
             Window {
                 earliest: after,
                 latest,
@@ -149,7 +149,7 @@ fn window(
             Window { earliest, latest: None, rule: "R1.8", note }
         }
         Step::AdmissionVote if rules == RuleSet::V2026 => {
-            let latest = f.date(Step::PreReview).map(|d| add_months(d, BRANCH_MEETING_WITHIN_MONTHS));
+            let latest = f.date(Step::PreReview).map(|d| s.period_max(d, BRANCH_MEETING_WITHIN_MONTHS));
             Window {
                 earliest: after,
                 latest,
@@ -159,8 +159,8 @@ fn window(
         }
         Step::ApprovalTalk | Step::Approval => {
             let vote = f.date(Step::AdmissionVote);
-            let latest = vote.map(|d| add_months(d, s.approval_warn_months));
-            let max = vote.map(|d| add_months(d, s.approval_max_months));
+            let latest = vote.map(|d| s.period_max(d, s.approval_warn_months));
+            let max = vote.map(|d| s.period_max(d, s.approval_max_months));
             let (rule, what) = if step == Step::Approval {
                 ("R1.21", "党委审批")
             } else {
@@ -179,7 +179,7 @@ fn window(
             }
         }
         Step::Oath if rules == RuleSet::V2026 => {
-            let latest = f.date(Step::Approval).map(|d| add_months(d, OATH_WITHIN_MONTHS));
+            let latest = f.date(Step::Approval).map(|d| s.period_max(d, OATH_WITHIN_MONTHS));
             Window {
                 earliest: after,
                 latest,
@@ -188,7 +188,7 @@ fn window(
             }
         }
         Step::ConversionApplication => {
-            let end = f.probation_end();
+            let end = f.probation_end(s);
             Window {
                 earliest: after,
                 latest: end,
@@ -197,7 +197,7 @@ fn window(
             }
         }
         Step::ConversionVote => {
-            let end = f.probation_end();
+            let end = f.probation_end(s);
             Window {
                 earliest: later(after, end),
                 latest: None,
@@ -206,7 +206,7 @@ fn window(
             }
         }
         Step::ConversionApproval => {
-            let latest = f.date(Step::ConversionVote).map(|d| add_months(d, CONVERSION_APPROVAL_MONTHS));
+            let latest = f.date(Step::ConversionVote).map(|d| s.period_max(d, CONVERSION_APPROVAL_MONTHS));
             Window {
                 earliest: after,
                 latest,

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::{development_rules_2026_from, development_rules_source, zh_number};
 use crate::calendar::{add_months, add_years};
@@ -99,6 +99,36 @@ pub struct DevelopmentSettings {
     pub approval_warn_months: i32,
     /// R1.21: hard limit in months after the admission vote (6).
     pub approval_max_months: i32,
+    /// C2: "N months from D" on a day the target month lacks (01-31 + 1 month) is that month's last
+    /// day (true, default); false = the 1st of the following month.
+    pub month_end_clamp: bool,
+    /// C1: "一年以上 / 以内" are inclusive (true, default): a one-year minimum from D is complete on
+    /// the same date a year later and "within a month" ends on the same date a month later;
+    /// false = the minimum is complete the day after and the window ends the day before.
+    pub periods_inclusive: bool,
+}
+
+impl DevelopmentSettings {
+    /// The same day `months` later under C2 (clamp to the month's end, or roll over to the 1st).
+    pub fn add_months(&self, d: NaiveDate, months: i32) -> NaiveDate {
+        let clamped = add_months(d, months);
+        if self.month_end_clamp || clamped.day() == d.day() {
+            return clamped;
+        }
+        clamped.succ_opt().unwrap_or(clamped)
+    }
+
+    /// C1: the first date on which a minimum period of `months` from `d` (一年以上, 不少于) is complete.
+    pub fn period_min(&self, d: NaiveDate, months: i32) -> NaiveDate {
+        let end = self.add_months(d, months);
+        if self.periods_inclusive { end } else { end.succ_opt().unwrap_or(end) }
+    }
+
+    /// C1: the last date within `months` of `d` (一个月内, 三个月内).
+    pub fn period_max(&self, d: NaiveDate, months: i32) -> NaiveDate {
+        let end = self.add_months(d, months);
+        if self.periods_inclusive { end } else { end.pred_opt().unwrap_or(end) }
+    }
 }
 
 impl Default for DevelopmentSettings {
@@ -106,6 +136,8 @@ impl Default for DevelopmentSettings {
         DevelopmentSettings {
             age_on_birthday: true,
             publicity_listing_after_last_day: true,
+            month_end_clamp: true,
+            periods_inclusive: true,
             activist_min_months: 12,
             training_min_days: 3,
             training_min_hours: 24,
@@ -261,10 +293,13 @@ impl CaseFacts {
         self.steps.get(&step).copied()
     }
 
-    /// The end of probation (R1.23), including recorded extensions (R1.24), if the admission vote is recorded.
-    pub fn probation_end(&self) -> Option<NaiveDate> {
+    /// The end of probation (R1.23), including recorded extensions (R1.24), if the admission vote is
+    /// recorded: one year (a minimum period, C1) plus the extensions, under the settings' C1/C2.
+    pub fn probation_end(&self, s: &DevelopmentSettings) -> Option<NaiveDate> {
         let vote = self.date(Step::AdmissionVote)?;
-        Some(standing_since(vote, self.probation_extensions.iter().sum()))
+        let months = i32::try_from(self.probation_extensions.iter().sum::<u32>()).unwrap_or(i32::MAX);
+        let year = s.add_months(vote, PROBATION_YEARS * 12);
+        Some(s.period_min(year, months))
     }
 }
 

@@ -526,7 +526,7 @@ pub(crate) async fn record_step_in(
         summary.push_str(&format!("，接收为预备党员（入党日期 {joined_on}）"));
     }
     if step == Step::ConversionApproval
-        && let Some(end) = f.probation_end()
+        && let Some(end) = f.probation_end(&cfg.settings)
     {
         let decision = f.conversion_decision.unwrap_or(ConversionDecision::CONVERSION);
         match decision.outcome {
@@ -536,7 +536,7 @@ pub(crate) async fn record_step_in(
             }
             ProbationOutcome::ProbationExtension => {
                 let months = decision.extension_months.unwrap_or(0);
-                let new_end = crate::calendar::add_months(end, i32::try_from(months).unwrap_or(0));
+                let new_end = cfg.settings.period_min(end, i32::try_from(months).unwrap_or(0));
                 outcomes::extend(&mut w.tx, &case, months, new_end, input.date).await?;
                 summary.push_str(&format!("，延长预备期 {months} 个月（至 {new_end}）"));
             }

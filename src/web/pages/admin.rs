@@ -55,6 +55,10 @@ struct SettingsForm {
     approval_warn_months: String,
     #[serde(default)]
     approval_max_months: String,
+    #[serde(default)]
+    month_end_clamp: String,
+    #[serde(default)]
+    periods_inclusive: String,
 }
 
 impl SettingsForm {
@@ -69,6 +73,8 @@ impl SettingsForm {
             leaving_window_months: s.leaving_window_months.to_string(),
             approval_warn_months: s.approval_warn_months.to_string(),
             approval_max_months: s.approval_max_months.to_string(),
+            month_end_clamp: s.month_end_clamp.to_string(),
+            periods_inclusive: s.periods_inclusive.to_string(),
         }
     }
 
@@ -89,6 +95,8 @@ impl SettingsForm {
             leaving_window_months: num(&self.leaving_window_months, "leaving_window_months", &mut errs),
             approval_warn_months: num(&self.approval_warn_months, "approval_warn_months", &mut errs),
             approval_max_months: num(&self.approval_max_months, "approval_max_months", &mut errs),
+            month_end_clamp: self.month_end_clamp.trim() != "false",
+            periods_inclusive: self.periods_inclusive.trim() != "false",
         };
         if errs.is_empty() { Ok(s) } else { Err(AppError::invalid(errs)) }
     }

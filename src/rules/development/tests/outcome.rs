@@ -86,3 +86,50 @@ fn cancelled_probation_has_nothing_left_to_archive() {
     let due = next_steps(&f, date(2025, 12, 11), &settings(), &cal());
     assert!(due.iter().any(|d| d.step == Step::Archive));
 }
+
+#[test]
+fn c2_month_end_clamp_or_roll_over() {
+    let clamp = settings();
+    let roll = DevelopmentSettings { month_end_clamp: false, ..settings() };
+    assert_eq!(clamp.add_months(date(2027, 1, 31), 1), date(2027, 2, 28));
+    assert_eq!(roll.add_months(date(2027, 1, 31), 1), date(2027, 3, 1));
+    assert_eq!(clamp.add_months(date(2028, 1, 31), 1), date(2028, 2, 29));
+    assert_eq!(roll.add_months(date(2028, 1, 30), 1), date(2028, 3, 1));
+    // A day every month has is the same under both.
+    assert_eq!(roll.add_months(date(2027, 1, 28), 1), date(2027, 2, 28));
+}
+
+#[test]
+fn c1_inclusive_or_exclusive_periods() {
+    let inc = settings();
+    let exc = DevelopmentSettings { periods_inclusive: false, ..settings() };
+    assert_eq!(inc.period_min(date(2025, 3, 15), 12), date(2026, 3, 15));
+    assert_eq!(exc.period_min(date(2025, 3, 15), 12), date(2026, 3, 16));
+    assert_eq!(inc.period_max(date(2025, 3, 15), 1), date(2025, 4, 15));
+    assert_eq!(exc.period_max(date(2025, 3, 15), 1), date(2025, 4, 14));
+}
+
+#[test]
+fn c1_exclusive_moves_the_probation_end_and_the_talk_deadline() {
+    // Admission vote 2024-12-01: probation complete on 2025-12-01 (inclusive) or 2025-12-02 (exclusive).
+    let f = before(Tl::V14, Step::ConversionVote);
+    let exc = DevelopmentSettings { periods_inclusive: false, ..settings() };
+    assert_eq!(f.probation_end(&settings()), Some(date(2025, 12, 1)));
+    assert_eq!(f.probation_end(&exc), Some(date(2025, 12, 2)));
+    let judge = |s: &DevelopmentSettings, d| check_step(&f, Step::ConversionVote, d, today(), s, &cal());
+    around(|d| judge(&exc, d), date(2025, 12, 2), "R1.25", [Some(Severity::Block), None, None]);
+    // The talk within one month of the application (R1.4): the last day moves one day earlier.
+    let t = before(Tl::V14, Step::Talk);
+    let applied = t.date(Step::Application).unwrap();
+    let last = exc.period_max(applied, 1);
+    let judge = |d| check_step(&t, Step::Talk, d, today(), &exc, &cal());
+    around(judge, last.succ_opt().unwrap(), "R1.4", [None, Some(Severity::Warn), Some(Severity::Warn)]);
+}
+
+#[test]
+fn c2_roll_over_moves_an_activist_year_from_a_leap_day() {
+    // An activist from 2024-02-29: one year later is 2025-02-28 (clamp) or 2025-03-01 (roll over).
+    let roll = DevelopmentSettings { month_end_clamp: false, ..settings() };
+    assert_eq!(settings().period_min(date(2024, 2, 29), 12), date(2025, 2, 28));
+    assert_eq!(roll.period_min(date(2024, 2, 29), 12), date(2025, 3, 1));
+}

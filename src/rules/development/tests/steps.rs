@@ -134,9 +134,9 @@ fn standing_since_is_probation_end() {
 #[test]
 fn probation_end_of_a_case() {
     let mut f = complete(Tl::V14);
-    assert_eq!(f.probation_end(), Some(date(2025, 12, 1)));
+    assert_eq!(f.probation_end(&settings()), Some(date(2025, 12, 1)));
     f.probation_extensions = vec![7];
-    assert_eq!(f.probation_end(), Some(date(2026, 7, 1)));
+    assert_eq!(f.probation_end(&settings()), Some(date(2026, 7, 1)));
     f.steps.remove(&Step::AdmissionVote);
-    assert_eq!(f.probation_end(), None);
+    assert_eq!(f.probation_end(&settings()), None);
 }
