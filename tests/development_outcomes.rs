@@ -39,9 +39,8 @@ async fn unanimous(app: &TestApp, case: i64, step_id: &str, on: &str, extra: Val
     json!({"step": step_id, "date": on, "details": details})
 }
 
-/// A new case walked through approval (admission vote 2025-05-10: probation ends 2026-05-10) and
-/// the conversion application.
-async fn probationary(app: &TestApp, name: &str) -> i64 {
+/// A new case walked to the step before the admission vote.
+async fn candidate(app: &TestApp, name: &str) -> i64 {
     let fx = app.fixtures().await;
     let full = full_members(app, fx.branch).await;
     let (s, v) = app
@@ -72,6 +71,13 @@ async fn probationary(app: &TestApp, name: &str) -> i64 {
     ] {
         ok_step(app, &app.branch, case, s).await;
     }
+    case
+}
+
+/// A new case walked through approval (admission vote 2025-05-10: probation ends 2026-05-10) and
+/// the conversion application.
+async fn probationary(app: &TestApp, name: &str) -> i64 {
+    let case = candidate(app, name).await;
     let vote = unanimous(app, case, "admission_vote", "2025-05-10", json!({})).await;
     ok_step(app, &app.branch, case, vote).await;
     ok_step(
@@ -323,4 +329,35 @@ both!(one_conversion_meeting_decides_each_candidate, |app| async move {
         let voted = d["steps"].as_array().unwrap().iter().find(|s| s["step"] == "conversion_vote").unwrap().clone();
         assert_eq!(voted["decision"], decision, "{voted}");
     }
+});
+
+both!(half_the_votes_pass_only_under_the_at_least_half_setting, |app| async move {
+    let fx = app.fixtures().await;
+    let case = candidate(&app, "冯半数").await;
+    let (_, ev) =
+        app.get(&format!("/api/v1/development/cases/{case}/eligible-voters?on=2025-05-10"), &app.branch).await;
+    let n = ev["eligible_voters"].as_u64().unwrap();
+    // An even 应到 (one member abroad excluded when the roster is odd), exactly half voting yes.
+    let full = full_members(&app, fx.branch).await;
+    let exclusions = if n % 2 == 1 { json!([{"member_id": full[3], "reason": "abroad"}]) } else { json!([]) };
+    let even = if n % 2 == 1 { n - 1 } else { n };
+    let vote = json!({"step": "admission_vote", "date": "2025-05-10", "details": {"exclusions": exclusions,
+        "vote": {"eligible_voters": even, "present_voters": even, "written_opinions": 0, "yes_votes": even / 2, "no_votes": even / 2, "abstain_votes": 0}}});
+    let (s, v) = step(&app, &app.branch, case, vote.clone()).await;
+    assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.16")), "{v}");
+    let (_, mut settings) = app.get("/api/v1/settings/development", &app.admin).await;
+    assert_eq!(settings["strict_majority"], true);
+    settings["strict_majority"] = json!(false);
+    let (s, v) = app.put_json("/api/v1/settings/development", &app.admin, settings.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let v = ok_step(&app, &app.branch, case, vote).await;
+    let voted = v["steps"].as_array().unwrap().iter().find(|s| s["step"] == "admission_vote").unwrap().clone();
+    assert_eq!(voted["vote_outcome"], "passed", "{voted}");
+    // The stored result stays what was decided after the school returns to the strict reading.
+    settings["strict_majority"] = json!(true);
+    let (s, _) = app.put_json("/api/v1/settings/development", &app.admin, settings).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
+    let voted = d["steps"].as_array().unwrap().iter().find(|s| s["step"] == "admission_vote").unwrap().clone();
+    assert_eq!(voted["vote_outcome"], "passed", "{voted}");
 });

@@ -308,7 +308,7 @@ both!(admin_pages, |app| async move {
     assert_eq!(app.page("/admin/workdays", &cookie).await.status, StatusCode::FORBIDDEN);
 });
 
-both!(conventions_c1_and_c2_are_settings, |app| async move {
+both!(conventions_c1_to_c3_are_settings, |app| async move {
     let fx = app.fixtures().await;
     let (_, defaults) = app.get("/api/v1/settings/development", &app.branch).await;
     assert_eq!(
@@ -338,5 +338,8 @@ both!(conventions_c1_and_c2_are_settings, |app| async move {
     // The settings page shows both choices.
     let (cookie, _) = app.web_login("admin").await;
     let html = app.page("/admin/settings", &cookie).await.text();
-    assert!(html.contains("periods_inclusive") && html.contains("month_end_clamp"), "{html}");
+    assert!(
+        html.contains("periods_inclusive") && html.contains("month_end_clamp") && html.contains("strict_majority"),
+        "{html}"
+    );
 });

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{
     BRANCH_MEETING_WITHIN_MONTHS, CONVERSION_APPROVAL_MONTHS, CaseFacts, DevelopmentSettings, EXTENSION_MONTHS,
     MAX_MENTORS, MIN_AGE, OATH_WITHIN_MONTHS, PersonStanding, RuleSet, SPONSORS, SUBJECT_CASE, Step,
-    TALK_WITHIN_MONTHS, VoteInput, VoteOutcome, source, vote_result,
+    TALK_WITHIN_MONTHS, VoteInput, VoteOutcome, source, vote_result_with,
 };
 use crate::calendar::{add_years, age_on, days_between, fmt_date};
 use crate::domain::{MemberStatus, OrgKind};
@@ -491,7 +491,10 @@ impl Ctx<'_> {
                 .fact("written_opinions", "书面意见", v.written_opinions)
                 .fact("yes_votes", "赞成票", v.yes_votes)
         };
-        match vote_result(v) {
+        // The least number that is "more than half" (C3: strict by default; at least half otherwise).
+        let need = if self.s.strict_majority { v.eligible_voters / 2 + 1 } else { v.eligible_voters.div_ceil(2) };
+        let short = if self.s.strict_majority { "未超过" } else { "不足" };
+        match vote_result_with(v, self.s.strict_majority) {
             Err(mut f) => {
                 f.subject_id = self.f.case_id;
                 f.subject_name = self.f.name.clone();
@@ -501,9 +504,8 @@ impl Ctx<'_> {
             }
             Ok(VoteOutcome::Passed) => {}
             Ok(VoteOutcome::NoQuorum) => {
-                let need = v.eligible_voters / 2 + 1;
                 let message = format!(
-                    "{}的支部大会实到会有表决权的党员 {} 人，未超过应到会 {} 人的半数（至少 {need} 人），会议无效",
+                    "{}的支部大会实到会有表决权的党员 {} 人，{short}应到会 {} 人的半数（至少 {need} 人），会议无效",
                     self.who(),
                     v.present_voters,
                     v.eligible_voters
@@ -517,9 +519,8 @@ impl Ctx<'_> {
                 ));
             }
             Ok(VoteOutcome::Failed) => {
-                let need = v.eligible_voters / 2 + 1;
                 let message = format!(
-                    "{}的赞成票 {} 票，未超过应到会有表决权的党员 {} 人的半数（至少 {need} 票），决议未通过",
+                    "{}的赞成票 {} 票，{short}应到会有表决权的党员 {} 人的半数（至少 {need} 票），决议未通过",
                     self.who(),
                     v.yes_votes,
                     v.eligible_voters

@@ -130,9 +130,21 @@ pub fn check_ballots(counts: &MeetingCounts, ballots: &[Ballot]) -> Vec<Finding>
     out
 }
 
-/// The computed outcome of each candidate (passed / failed / no quorum); `None` for invalid counts.
+/// The computed outcome of each candidate (passed / failed / no quorum) under the default C3;
+/// `None` for invalid counts.
 pub fn outcome(counts: &MeetingCounts, yes_votes: u32, no_votes: u32, abstain_votes: u32) -> Option<VoteOutcome> {
-    vote_result(&counts.vote(yes_votes, no_votes, abstain_votes)).ok()
+    outcome_with(counts, yes_votes, no_votes, abstain_votes, true)
+}
+
+/// [`outcome`] with the C3 setting (`strict` false: at least half).
+pub fn outcome_with(
+    counts: &MeetingCounts,
+    yes_votes: u32,
+    no_votes: u32,
+    abstain_votes: u32,
+    strict: bool,
+) -> Option<VoteOutcome> {
+    super::vote_result_with(&counts.vote(yes_votes, no_votes, abstain_votes), strict).ok()
 }
 
 #[cfg(test)]

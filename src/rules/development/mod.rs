@@ -32,11 +32,16 @@ mod tests;
 
 pub use checks::check_step;
 pub use due::{Due, next_steps};
-pub use meeting::{Ballot, BallotCandidate, MeetingCounts, MeetingKind, check_ballots, outcome as meeting_outcome};
+pub use meeting::{
+    Ballot, BallotCandidate, MeetingCounts, MeetingKind, check_ballots, outcome as meeting_outcome,
+    outcome_with as meeting_outcome_with,
+};
 pub use outcome::{ARCHIVE_ITEMS, ArchiveStatus, ConversionDecision, ProbationOutcome, archive_missing};
 pub use publicity::{NoticeStatus, OpenObjection, PeriodSubject, check_period, first_workday_from, suggested_end};
 pub use steps::{Stage, Step};
-pub use vote::{Exclusion, ExclusionReason, VoteInput, VoteOutcome, VoterFacts, eligible_voters, vote_result};
+pub use vote::{
+    Exclusion, ExclusionReason, VoteInput, VoteOutcome, VoterFacts, eligible_voters, vote_result, vote_result_with,
+};
 
 /// `subject_kind` of findings about one development case (GLOSSARY `development_case`).
 pub const SUBJECT_CASE: &str = "development_case";
@@ -106,6 +111,9 @@ pub struct DevelopmentSettings {
     /// the same date a year later and "within a month" ends on the same date a month later;
     /// false = the minimum is complete the day after and the window ends the day before.
     pub periods_inclusive: bool,
+    /// C3: "超过半数" of quorum (R1.15) and passing (R1.16) is strict, `n × 2 > 应到` (true, default);
+    /// false = at least half, `n × 2 ≥ 应到`.
+    pub strict_majority: bool,
 }
 
 impl DevelopmentSettings {
@@ -138,6 +146,7 @@ impl Default for DevelopmentSettings {
             publicity_listing_after_last_day: true,
             month_end_clamp: true,
             periods_inclusive: true,
+            strict_majority: true,
             activist_min_months: 12,
             training_min_days: 3,
             training_min_hours: 24,

@@ -45,14 +45,21 @@ fn invalid(rule: &str, field: &str, message: String, actual: u64, bound: u64) ->
         .fact("gap", "超出", actual.saturating_sub(bound))
 }
 
-/// Computes the outcome (C3): quorum `present × 2 > eligible` (R1.15), passing `yes × 2 > eligible` (R1.16).
+/// Computes the outcome under the default C3 (strict "超过半数"); see [`vote_result_with`].
+#[allow(clippy::result_large_err, reason = "the signature the service expects; called once per vote")]
+pub fn vote_result(input: &VoteInput) -> Result<VoteOutcome, Finding> {
+    vote_result_with(input, true)
+}
+
+/// Computes the outcome (C3): quorum `present × 2 > eligible` (R1.15), passing `yes × 2 > eligible`
+/// (R1.16); with `strict` false (a school's reading of "半数" as "at least half") `≥` instead of `>`.
 ///
 /// Written opinions count as votes, so `yes_votes`, `no_votes` and `abstain_votes` already
 /// include them. Invalid counts give a Block finding naming the field (`present_voters`,
 /// `written_opinions`, or the vote field that exceeds the ballots); its subject id and name are
 /// empty for the caller to fill.
 #[allow(clippy::result_large_err, reason = "the signature the service expects; called once per vote")]
-pub fn vote_result(input: &VoteInput) -> Result<VoteOutcome, Finding> {
+pub fn vote_result_with(input: &VoteInput, strict: bool) -> Result<VoteOutcome, Finding> {
     let eligible = u64::from(input.eligible_voters);
     let present = u64::from(input.present_voters);
     let written = u64::from(input.written_opinions);
@@ -97,9 +104,10 @@ pub fn vote_result(input: &VoteInput) -> Result<VoteOutcome, Finding> {
             ballots,
         ));
     }
-    Ok(if present * 2 <= eligible {
+    let more_than_half = |n: u64| if strict { n * 2 > eligible } else { n * 2 >= eligible };
+    Ok(if !more_than_half(present) {
         VoteOutcome::NoQuorum
-    } else if yes * 2 > eligible {
+    } else if more_than_half(yes) {
         VoteOutcome::Passed
     } else {
         VoteOutcome::Failed

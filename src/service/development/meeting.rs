@@ -28,7 +28,7 @@ use crate::repo::orgs as orgs_repo;
 use crate::rules::Finding;
 use crate::rules::development::{
     Ballot, BallotCandidate, Exclusion, ExclusionReason, MeetingCounts, MeetingKind, Step, VoteOutcome, check_ballots,
-    check_step, meeting_outcome,
+    check_step, meeting_outcome, meeting_outcome_with,
 };
 use crate::service::require_write;
 use crate::service::settings::{RuleConfig, rule_config};
@@ -154,6 +154,8 @@ struct StoredBallot {
     yes_votes: u32,
     no_votes: u32,
     abstain_votes: u32,
+    /// Computed when recorded, under that day's C3 setting.
+    outcome: Option<VoteOutcome>,
 }
 
 /// Prefixes an error of one candidate with their name and keys it by `ballot_{case_id}` too.
@@ -258,6 +260,13 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
                 yes_votes: b.yes_votes,
                 no_votes: b.no_votes,
                 abstain_votes: b.abstain_votes,
+                outcome: meeting_outcome_with(
+                    &counts,
+                    b.yes_votes,
+                    b.no_votes,
+                    b.abstain_votes,
+                    cfg.settings.strict_majority,
+                ),
             }
         })
         .collect();
@@ -293,7 +302,8 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
         let id = b.case_ids[0];
         let Some(case) = cases.get(&id) else { continue };
         let vote = counts.vote(b.yes_votes, b.no_votes, b.abstain_votes);
-        let outcome = meeting_outcome(&counts, b.yes_votes, b.no_votes, b.abstain_votes);
+        let outcome =
+            meeting_outcome_with(&counts, b.yes_votes, b.no_votes, b.abstain_votes, cfg.settings.strict_majority);
         let details = StepDetails {
             vote: Some(vote),
             exclusions: input.exclusions.clone(),
@@ -399,7 +409,7 @@ fn view(row: MeetingRow, recorded: &[i64]) -> MeetingView {
         .ballots
         .iter()
         .map(|b| {
-            let outcome = meeting_outcome(&counts, b.yes_votes, b.no_votes, b.abstain_votes);
+            let outcome = b.outcome.or_else(|| meeting_outcome(&counts, b.yes_votes, b.no_votes, b.abstain_votes));
             CandidateResult {
                 case_id: b.case_id,
                 name: b.name.clone(),

@@ -482,6 +482,12 @@ pub(crate) async fn record_step_in(
     apply_approvers(&mut f, &steps);
     // The approving org is the org of the recording user's scope (R1.19), never typed.
     let mut body = serde_json::to_value(d).unwrap_or(serde_json::Value::Null);
+    // The result as computed under the settings of the day it was decided (C3), kept with the step.
+    if let (Some(v), Some(obj)) = (&d.vote, body.as_object_mut())
+        && let Ok(outcome) = crate::rules::development::vote_result_with(v, cfg.settings.strict_majority)
+    {
+        obj.insert("vote_outcome".into(), serde_json::Value::String(outcome.as_str().to_string()));
+    }
     if let (Some(e), Some(obj)) = (&eligible, body.as_object_mut()) {
         obj.insert("excluded".into(), serde_json::to_value(&e.excluded).unwrap_or_default());
     }

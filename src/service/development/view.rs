@@ -1,7 +1,9 @@
 //! A stored step as the case page and the API show it: label, computed vote result, the
 //! voters not counted and the decision of a conversion vote.
 
-use super::{ExclusionReason, ProbationOutcome, RuleSet, Step, StepDetails, StepRow, StepView, vote_result};
+use super::{
+    ExclusionReason, ProbationOutcome, RuleSet, Step, StepDetails, StepRow, StepView, VoteOutcome, vote_result,
+};
 
 /// The decision of a conversion vote in words (R1.24); `None` for other steps.
 pub fn decision_text(d: &StepDetails) -> Option<String> {
@@ -16,11 +18,15 @@ pub fn decision_text(d: &StepDetails) -> Option<String> {
 /// The view of one stored step.
 pub(super) fn view(row: StepRow) -> StepView {
     let step = Step::parse(&row.step);
+    // The result stored when the vote was recorded (C3 of that day); older rows are recomputed.
+    let stored = row.body["vote_outcome"].as_str().and_then(VoteOutcome::parse);
     let vote_outcome = match step {
-        Some(Step::AdmissionVote | Step::ConversionVote) => serde_json::from_value::<StepDetails>(row.body.clone())
-            .ok()
-            .and_then(|d| d.vote)
-            .and_then(|v| vote_result(&v).ok()),
+        Some(Step::AdmissionVote | Step::ConversionVote) => stored.or_else(|| {
+            serde_json::from_value::<StepDetails>(row.body.clone())
+                .ok()
+                .and_then(|d| d.vote)
+                .and_then(|v| vote_result(&v).ok())
+        }),
         _ => None,
     };
     let vote = matches!(step, Some(Step::AdmissionVote | Step::ConversionVote));

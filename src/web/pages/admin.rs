@@ -59,6 +59,8 @@ struct SettingsForm {
     month_end_clamp: String,
     #[serde(default)]
     periods_inclusive: String,
+    #[serde(default)]
+    strict_majority: String,
 }
 
 impl SettingsForm {
@@ -75,6 +77,7 @@ impl SettingsForm {
             approval_max_months: s.approval_max_months.to_string(),
             month_end_clamp: s.month_end_clamp.to_string(),
             periods_inclusive: s.periods_inclusive.to_string(),
+            strict_majority: s.strict_majority.to_string(),
         }
     }
 
@@ -97,6 +100,7 @@ impl SettingsForm {
             approval_max_months: num(&self.approval_max_months, "approval_max_months", &mut errs),
             month_end_clamp: self.month_end_clamp.trim() != "false",
             periods_inclusive: self.periods_inclusive.trim() != "false",
+            strict_majority: self.strict_majority.trim() != "false",
         };
         if errs.is_empty() { Ok(s) } else { Err(AppError::invalid(errs)) }
     }

@@ -133,3 +133,47 @@ fn c2_roll_over_moves_an_activist_year_from_a_leap_day() {
     assert_eq!(settings().period_min(date(2024, 2, 29), 12), date(2025, 2, 28));
     assert_eq!(roll.period_min(date(2024, 2, 29), 12), date(2025, 3, 1));
 }
+
+#[test]
+fn c3_strict_or_at_least_half() {
+    let v = |present, yes| VoteInput {
+        eligible_voters: 10,
+        present_voters: present,
+        written_opinions: 0,
+        yes_votes: yes,
+        no_votes: 0,
+        abstain_votes: 0,
+    };
+    // Strict (default): 6 of 10 needed for quorum and for passing.
+    assert_eq!(vote_result_with(&v(5, 5), true), Ok(VoteOutcome::NoQuorum));
+    assert_eq!(vote_result_with(&v(6, 5), true), Ok(VoteOutcome::Failed));
+    assert_eq!(vote_result_with(&v(6, 6), true), Ok(VoteOutcome::Passed));
+    // At least half: 5 of 10 suffices; 4 does not.
+    assert_eq!(vote_result_with(&v(4, 4), false), Ok(VoteOutcome::NoQuorum));
+    assert_eq!(vote_result_with(&v(5, 4), false), Ok(VoteOutcome::Failed));
+    assert_eq!(vote_result_with(&v(5, 5), false), Ok(VoteOutcome::Passed));
+    // Odd counts: both readings need 6 of 11.
+    let odd = VoteInput { eligible_voters: 11, present_voters: 6, yes_votes: 5, ..v(6, 5) };
+    assert_eq!(vote_result_with(&odd, false), Ok(VoteOutcome::Failed));
+}
+
+#[test]
+fn c3_setting_reaches_the_admission_check() {
+    let f = CaseFacts {
+        admission_vote: Some(VoteInput {
+            eligible_voters: 10,
+            present_voters: 10,
+            written_opinions: 0,
+            yes_votes: 5,
+            no_votes: 5,
+            abstain_votes: 0,
+        }),
+        ..before(Tl::V14, Step::AdmissionVote)
+    };
+    let on = Tl::V14.on(Step::AdmissionVote);
+    let strict = check_step(&f, Step::AdmissionVote, on, today(), &settings(), &cal());
+    let x = one(&strict, "R1.16");
+    assert_eq!((x.fact_value("required"), x.fact_value("gap")), (Some("6"), Some("1")));
+    let lax = DevelopmentSettings { strict_majority: false, ..settings() };
+    assert!(of(&check_step(&f, Step::AdmissionVote, on, today(), &lax, &cal()), "R1.16").is_empty());
+}
