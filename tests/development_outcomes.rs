@@ -244,6 +244,15 @@ both!(cancellation_ends_membership_and_case, |app| async move {
     // A closed case takes no more steps.
     let (s, _) = step(&app, &app.branch, case, json!({"step": "archive", "date": "2026-06-01"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // The profile stays readable and says what happened.
+    let member = app
+        .scalar(&format!(
+            "SELECT m.id AS n FROM member m JOIN development_case c ON c.person_id = m.person_id WHERE c.id = {case}"
+        ))
+        .await;
+    let (cookie, _) = app.web_login("branch").await;
+    let html = app.page(&format!("/members/{member}"), &cookie).await.text();
+    assert!(html.contains("已取消预备党员资格（2026-05-25）"), "{html}");
 });
 
 both!(pages_record_the_decision_and_the_checklist, |app| async move {

@@ -465,7 +465,11 @@ form_helpers!(DetailTpl);
 
 impl DetailTpl {
     fn label(&self, v: &str) -> &'static str {
-        MemberStatus::parse(v).map(|s| s.label()).or_else(|| SpecialStatus::parse(v).map(|s| s.label())).unwrap_or("—")
+        MemberStatus::parse(v)
+            .map(|s| s.label())
+            .or_else(|| SpecialStatus::parse(v).map(|s| s.label()))
+            .or_else(|| crate::rules::development::ProbationOutcome::parse(v).map(|s| s.label()))
+            .unwrap_or("—")
     }
 }
 
