@@ -370,3 +370,45 @@ both!(half_the_votes_pass_only_under_the_at_least_half_setting, |app| async move
     let voted = d["steps"].as_array().unwrap().iter().find(|s| s["step"] == "admission_vote").unwrap().clone();
     assert_eq!(voted["vote_outcome"], "passed", "{voted}");
 });
+
+both!(todo_list_cache_follows_writes, |app| async move {
+    let fx = app.fixtures().await;
+    let (s, v) = app
+        .post_json(
+            "/api/v1/development/cases",
+            &app.branch,
+            json!({"name": "褚待办", "gender": "male", "birth_date": "2003-05-01", "category": "student", "org_id": fx.branch,
+                   "applied_on": "2024-01-10"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let case = v["id"].as_i64().unwrap();
+    let row = |list: &Value| list.as_array().unwrap().iter().find(|c| c["id"].as_i64() == Some(case)).cloned();
+    let path = format!("/api/v1/development/cases?org={}", fx.branch);
+    let due_steps = |r: &Value| {
+        r["due"].as_array().unwrap().iter().map(|d| d["step"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let (_, list) = app.get(&path, &app.branch).await;
+    let r = row(&list).expect("listed");
+    assert_eq!(due_steps(&r), vec!["talk"]);
+    // The talk was due by 2024-02-10: overdue today, on the cached row too.
+    assert_eq!(r["overdue"], true, "{r}");
+    let (_, again) = app.get(&format!("{path}&overdue=true"), &app.branch).await;
+    assert!(row(&again).is_some(), "the overdue filter reads the cached row");
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) AS n FROM development_due d JOIN development_case c ON c.id = d.case_id AND c.revision = d.revision WHERE d.case_id = {case}")).await,
+        1,
+        "the list cached the case at its revision"
+    );
+    // A recorded step makes the cached row stale: the list shows the next step at once.
+    ok_step(&app, &app.branch, case, json!({"step": "talk", "date": "2024-01-20"})).await;
+    let (_, list) = app.get(&path, &app.branch).await;
+    let r = row(&list).expect("listed");
+    assert_eq!(due_steps(&r), vec!["activist_recommendation"], "{r}");
+    assert_eq!(r["last_step"], "talk");
+    // A refused step changes nothing.
+    let (s, _) = step(&app, &app.branch, case, json!({"step": "talk", "date": "2024-01-21"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, list) = app.get(&path, &app.branch).await;
+    assert_eq!(due_steps(&row(&list).unwrap()), vec!["activist_recommendation"]);
+});

@@ -339,6 +339,24 @@ const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE member ADD COLUMN exit_reason TEXT",
         ],
     },
+    Migration {
+        version: 5,
+        name: "development: case revisions and the cached 待办 of each open case",
+        statements: &[
+            // Bumped by every write that changes what is due in a case (steps, transfers, 公示, objections).
+            "ALTER TABLE development_case ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+            // What is due, as computed at `revision` under the rule settings and calendar `version`;
+            // derived data, rebuilt whenever either differs (not audited).
+            "CREATE TABLE development_due (
+            case_id BIGINT PRIMARY KEY REFERENCES development_case(id),
+            revision BIGINT NOT NULL,
+            version TEXT NOT NULL,
+            last_step TEXT,
+            last_step_on TEXT,
+            due_json TEXT NOT NULL
+        )",
+        ],
+    },
 ];
 
 /// Applies every migration not yet recorded, each in its own transaction.
@@ -367,5 +385,7 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         w.commit().await?;
         tracing::info!(version = m.version, "migration applied");
     }
+    // The cached 待办 rows were computed by whatever binary ran before: rebuild them lazily.
+    sqlx::query("DELETE FROM development_due").execute(&db.pool).await?;
     Ok(())
 }

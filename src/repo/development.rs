@@ -148,6 +148,42 @@ pub async fn open_steps(conn: &mut Conn, scope: &Scope, org_path: &str) -> Resul
     rows.iter().map(step_row).collect()
 }
 
+/// Steps of the given cases (ids already scoped by the caller), by case then date.
+pub async fn steps_of_cases(conn: &mut Conn, ids: &[i64]) -> Result<Vec<StepRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(400) {
+        let mut args = Args::default();
+        let ph: Vec<String> = chunk.iter().map(|id| args.int(*id)).collect();
+        let sql = format!(
+            "SELECT s.id, s.case_id, s.step, s.done_on, s.body, s.created_at, s.created_by FROM development_step s
+             WHERE s.case_id IN ({}) ORDER BY s.case_id, s.done_on, s.id",
+            ph.join(", ")
+        );
+        for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
+            out.push(step_row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Overrides of the given cases (ids already scoped by the caller).
+pub async fn overrides_of_cases(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, OverrideRow)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(400) {
+        let mut args = Args::default();
+        let ph: Vec<String> = chunk.iter().map(|id| args.int(*id)).collect();
+        let sql = format!(
+            "SELECT v.id, v.case_id, v.rule, v.reason, v.user_name, v.created_at FROM development_override v
+             WHERE v.case_id IN ({}) ORDER BY v.id",
+            ph.join(", ")
+        );
+        for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
+            out.push((r.try_get("case_id")?, override_row(&r)?));
+        }
+    }
+    Ok(out)
+}
+
 /// Overrides of every open case in the subtree `org_path`.
 pub async fn open_overrides(
     conn: &mut Conn,
@@ -337,7 +373,9 @@ pub async fn update_case(
     closed_on: Option<NaiveDate>,
 ) -> Result<(), sqlx::Error> {
     let status = if closed_on.is_some() { "closed" } else { "open" };
-    sqlx::query("UPDATE development_case SET stage = $1, status = $2, closed_on = $3, updated_at = $4 WHERE id = $5")
+    sqlx::query(
+        "UPDATE development_case SET stage = $1, status = $2, closed_on = $3, updated_at = $4, revision = revision + 1 WHERE id = $5",
+    )
         .bind(stage)
         .bind(status)
         .bind(closed_on.map(fmt_date))

@@ -235,7 +235,7 @@ pub async fn insert_transfer(
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
-    sqlx::query("UPDATE development_case SET org_id = $1, org_path = $2 WHERE id = $3")
+    sqlx::query("UPDATE development_case SET org_id = $1, org_path = $2, revision = revision + 1 WHERE id = $3")
         .bind(to_org_id)
         .bind(to_org_path)
         .bind(case_id)

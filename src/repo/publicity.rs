@@ -154,6 +154,15 @@ pub struct NoticeFields<'a> {
     pub end_on: NaiveDate,
 }
 
+/// Bumps a case's revision: what is due in it must be recomputed (its cached 待办 row is stale).
+async fn touch_case(conn: &mut Conn, case_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE development_case SET revision = revision + 1 WHERE id = $1")
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Inserts a notice and returns its id.
 pub async fn insert(
     conn: &mut Conn,
@@ -163,6 +172,7 @@ pub async fn insert(
     n: &NoticeFields<'_>,
     by: &str,
 ) -> Result<i64, sqlx::Error> {
+    touch_case(conn, case_id).await?;
     let now = now_rfc3339();
     sqlx::query(
         "INSERT INTO development_publicity (case_id, org_id, org_path, title, body, place, start_on, end_on, created_at, created_by, updated_at)
@@ -186,6 +196,12 @@ pub async fn insert(
 
 /// Rewrites a notice's text and dates.
 pub async fn update(conn: &mut Conn, id: i64, n: &NoticeFields<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE development_case SET revision = revision + 1 WHERE id = (SELECT case_id FROM development_publicity WHERE id = $1)",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "UPDATE development_publicity SET title = $1, body = $2, place = $3, start_on = $4, end_on = $5, updated_at = $6 WHERE id = $7",
     )
@@ -224,6 +240,7 @@ pub async fn insert_objection(
     content: &str,
     by: &str,
 ) -> Result<i64, sqlx::Error> {
+    touch_case(conn, case_id).await?;
     sqlx::query(
         "INSERT INTO development_objection (publicity_id, case_id, received_on, raised_by, content, resolved_on, resolution, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, $7) RETURNING id",
@@ -242,6 +259,12 @@ pub async fn insert_objection(
 
 /// Marks an objection resolved.
 pub async fn resolve_objection(conn: &mut Conn, id: i64, on: NaiveDate, resolution: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE development_case SET revision = revision + 1 WHERE id = (SELECT case_id FROM development_objection WHERE id = $1)",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("UPDATE development_objection SET resolved_on = $1, resolution = $2 WHERE id = $3")
         .bind(fmt_date(on))
         .bind(resolution)

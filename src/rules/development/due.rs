@@ -11,7 +11,7 @@ use crate::calendar::fmt_date;
 use crate::workdays::WorkCalendar;
 
 /// One step that can be recorded next, with its window.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Due {
     /// The step.
     pub step: Step,

@@ -251,6 +251,7 @@ fn parse_step(s: &str) -> AppResult<Step> {
 }
 
 pub mod archive;
+mod due_cache;
 /// Rebuilds the rule engine's facts from the stored steps and overrides.
 mod facts;
 pub mod feed;
@@ -624,39 +625,64 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
     };
     let today = crate::util::today();
     let cases = repo::list_open(&mut conn, scope, &path).await?;
-    let mut steps_by_case: BTreeMap<i64, Vec<StepRow>> = BTreeMap::new();
-    for s in repo::open_steps(&mut conn, scope, &path).await? {
-        steps_by_case.entry(s.case_id).or_default().push(s);
-    }
-    let mut overrides_by_case: BTreeMap<i64, Vec<OverrideRow>> = BTreeMap::new();
-    for (case_id, o) in repo::open_overrides(&mut conn, scope, &path).await? {
-        overrides_by_case.entry(case_id).or_default().push(o);
-    }
     let cfg = rule_config(db, &mut conn).await?;
-    let notices = publicity::open_cases_facts(&mut conn, &path).await?;
-    let transfers = transfer::open_cases_dates(&mut conn, &path).await?;
-    let s = &cfg.settings;
+    let version = due_cache::version(&mut conn, &cfg, today).await?;
+    let mut entries = due_cache::load(&mut conn, &path, &version).await?;
+    // Cases whose cached 待办 is missing or stale are rebuilt from their steps (R1.x via next_steps).
+    let stale: Vec<&CaseRow> = cases.iter().filter(|c| entries.get(&c.id).is_none_or(|e| e.fresh.is_none())).collect();
+    let mut computed = Vec::with_capacity(stale.len());
+    if !stale.is_empty() {
+        let ids: Vec<i64> = stale.iter().map(|c| c.id).collect();
+        let mut steps_by_case: BTreeMap<i64, Vec<StepRow>> = BTreeMap::new();
+        for s in repo::steps_of_cases(&mut conn, &ids).await? {
+            steps_by_case.entry(s.case_id).or_default().push(s);
+        }
+        let mut overrides_by_case: BTreeMap<i64, Vec<OverrideRow>> = BTreeMap::new();
+        for (case_id, o) in repo::overrides_of_cases(&mut conn, &ids).await? {
+            overrides_by_case.entry(case_id).or_default().push(o);
+        }
+        let notices = publicity::open_cases_facts(&mut conn, &path).await?;
+        let transfers = transfer::open_cases_dates(&mut conn, &path).await?;
+        for case in stale {
+            let steps = steps_by_case.remove(&case.id).unwrap_or_default();
+            let overrides = overrides_by_case.remove(&case.id).unwrap_or_default();
+            let mut f = facts(&mut conn, case, &steps, &overrides, None, false).await?;
+            apply_approvers(&mut f, &steps);
+            publicity::apply(&mut f, notices.get(&case.id));
+            transfer::apply(&mut f, transfers.get(&case.id).map_or(&[][..], Vec::as_slice));
+            let due = next_steps(&f, today, &cfg.settings, &cfg.calendar);
+            let last = steps.iter().max_by_key(|s| (s.done_on, s.id));
+            let cached = due_cache::Cached {
+                last_step: last.map(|l| l.step.clone()),
+                last_step_on: last.map(|l| l.done_on),
+                due,
+            };
+            let revision = entries.get(&case.id).map_or(0, |e| e.revision);
+            computed.push((case.id, revision, cached));
+        }
+    }
+    drop(conn);
+    due_cache::store(db, &version, &computed).await;
+    for (id, _, cached) in computed {
+        entries.entry(id).or_insert(due_cache::Entry { revision: 0, fresh: None }).fresh = Some(cached);
+    }
     let mut out = Vec::with_capacity(cases.len());
     for case in cases {
-        let steps = steps_by_case.remove(&case.id).unwrap_or_default();
-        let overrides = overrides_by_case.remove(&case.id).unwrap_or_default();
-        let mut f = facts(&mut conn, &case, &steps, &overrides, None, false).await?;
-        apply_approvers(&mut f, &steps);
-        publicity::apply(&mut f, notices.get(&case.id));
-        transfer::apply(&mut f, transfers.get(&case.id).map_or(&[][..], Vec::as_slice));
-        let due = next_steps(&f, today, s, &cfg.calendar);
-        let overdue = due.iter().any(|d| d.overdue);
+        let Some(mut cached) = entries.remove(&case.id).and_then(|e| e.fresh) else { continue };
+        for d in &mut cached.due {
+            d.overdue = d.latest.is_some_and(|l| today > l);
+        }
+        let overdue = cached.due.iter().any(|d| d.overdue);
         if filter.overdue == Some(true) && !overdue {
             continue;
         }
-        let last = steps.iter().max_by_key(|s| (s.done_on, s.id));
-        let last_step_label = last.and_then(|l| Step::parse(&l.step)).map_or("", Step::label).to_string();
+        let last_step_label = cached.last_step.as_deref().and_then(Step::parse).map_or("", Step::label).to_string();
         out.push(CaseSummary {
             stage_label: Stage::parse(&case.stage).map_or("", Stage::label).to_string(),
-            last_step: last.map(|l| l.step.clone()),
+            last_step: cached.last_step,
             last_step_label,
-            last_step_on: last.map(|l| l.done_on),
-            due,
+            last_step_on: cached.last_step_on,
+            due: cached.due,
             overdue,
             case,
         });
