@@ -119,33 +119,56 @@ fn visible(scope: &Scope) -> bool {
     scope.role != Role::Member
 }
 
-/// Open cases in the subtree `org_path` (already inside the scope), oldest application first.
-pub async fn list_open(conn: &mut Conn, scope: &Scope, org_path: &str) -> Result<Vec<CaseRow>, sqlx::Error> {
-    if !visible(scope) {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::default();
-    let cond = super::prefix_cond("c.org_path", org_path, &mut args);
-    let sql =
-        format!("SELECT {CASE_COLS} FROM {CASE_FROM} WHERE {cond} AND c.status = 'open' ORDER BY c.opened_on, c.id");
-    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
-    rows.iter().map(case_row).collect()
-}
-
-/// Steps of every open case in the subtree `org_path`, by case then date.
-pub async fn open_steps(conn: &mut Conn, scope: &Scope, org_path: &str) -> Result<Vec<StepRow>, sqlx::Error> {
+/// Open cases of the subtree `org_path` with their revision and the columns of
+/// their cached 待办 row, if any, in one query: (case, revision, cached revision, version,
+/// last step, last step date, due JSON).
+pub async fn list_open_with_due(
+    conn: &mut Conn,
+    scope: &Scope,
+    org_path: &str,
+) -> Result<Vec<(CaseRow, DueColumns)>, sqlx::Error> {
     if !visible(scope) {
         return Ok(Vec::new());
     }
     let mut args = Args::default();
     let cond = super::prefix_cond("c.org_path", org_path, &mut args);
     let sql = format!(
-        "SELECT s.id, s.case_id, s.step, s.done_on, s.body, s.created_at, s.created_by
-         FROM development_step s JOIN development_case c ON c.id = s.case_id
-         WHERE {cond} AND c.status = 'open' ORDER BY s.case_id, s.done_on, s.id"
+        "SELECT {CASE_COLS}, c.revision, d.revision AS d_revision, d.version AS d_version, d.last_step AS d_last_step,
+         d.last_step_on AS d_last_step_on, d.due_json AS d_due_json
+         FROM {CASE_FROM} LEFT JOIN development_due d ON d.case_id = c.id
+         WHERE {cond} AND c.status = 'open' ORDER BY c.opened_on, c.id"
     );
     let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
-    rows.iter().map(step_row).collect()
+    rows.iter()
+        .map(|r| {
+            let due = DueColumns {
+                revision: r.try_get("revision")?,
+                cached_revision: r.try_get("d_revision")?,
+                version: r.try_get("d_version")?,
+                last_step: r.try_get("d_last_step")?,
+                last_step_on: r.try_get("d_last_step_on")?,
+                due_json: r.try_get("d_due_json")?,
+            };
+            Ok((case_row(r)?, due))
+        })
+        .collect()
+}
+
+/// The cache columns of [`list_open_with_due`].
+#[derive(Debug, Clone)]
+pub struct DueColumns {
+    /// `development_case.revision`.
+    pub revision: i64,
+    /// The revision the cached row was computed at.
+    pub cached_revision: Option<i64>,
+    /// Its rule version.
+    pub version: Option<String>,
+    /// Last step id.
+    pub last_step: Option<String>,
+    /// Its date (text).
+    pub last_step_on: Option<String>,
+    /// What was due (JSON array of `Due`).
+    pub due_json: Option<String>,
 }
 
 /// Steps of the given cases (ids already scoped by the caller), by case then date.
@@ -182,26 +205,6 @@ pub async fn overrides_of_cases(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64
         }
     }
     Ok(out)
-}
-
-/// Overrides of every open case in the subtree `org_path`.
-pub async fn open_overrides(
-    conn: &mut Conn,
-    scope: &Scope,
-    org_path: &str,
-) -> Result<Vec<(i64, OverrideRow)>, sqlx::Error> {
-    if !visible(scope) {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::default();
-    let cond = super::prefix_cond("c.org_path", org_path, &mut args);
-    let sql = format!(
-        "SELECT v.id, v.case_id, v.rule, v.reason, v.user_name, v.created_at
-         FROM development_override v JOIN development_case c ON c.id = v.case_id
-         WHERE {cond} AND c.status = 'open' ORDER BY v.id"
-    );
-    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get("case_id")?, override_row(r)?))).collect()
 }
 
 /// One case in scope.

@@ -4,8 +4,6 @@
 //! the rule settings, the working-day corrections, the binary) are those it was computed at; stale
 //! or missing rows are recomputed from the steps and written back. Derived data: not audited.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -13,17 +11,10 @@ use sqlx::Row;
 use crate::db::{Conn, Db};
 use crate::error::AppResult;
 use crate::repo::Args;
+use crate::repo::development::DueColumns;
 use crate::rules::development::{Due, RuleSet};
 use crate::service::settings::RuleConfig;
 use crate::util::{fmt_date, parse_date};
-
-/// One open case as the list sees it: its revision and, when present, the cached row.
-pub(super) struct Entry {
-    /// `development_case.revision` now.
-    pub revision: i64,
-    /// The cached row, if it is still valid.
-    pub fresh: Option<Cached>,
-}
 
 /// What the cache holds for a case.
 #[derive(Debug, Clone)]
@@ -49,37 +40,17 @@ pub(super) async fn version(conn: &mut Conn, cfg: &RuleConfig, today: NaiveDate)
     Ok(format!("{rules}:{}", hex::encode(&h.finalize()[..8])))
 }
 
-/// Every open case of the subtree with its revision and its still-valid cached row.
-pub(super) async fn load(conn: &mut Conn, cond_path: &str, version: &str) -> AppResult<HashMap<i64, Entry>> {
-    let mut args = Args::default();
-    let cond = crate::repo::prefix_cond("c.org_path", cond_path, &mut args);
-    let sql = format!(
-        "SELECT c.id, c.revision, d.revision AS d_revision, d.version, d.last_step, d.last_step_on, d.due_json
-         FROM development_case c LEFT JOIN development_due d ON d.case_id = c.id
-         WHERE {cond} AND c.status = 'open'"
-    );
-    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let revision: i64 = r.try_get("revision")?;
-        let d_revision: Option<i64> = r.try_get("d_revision")?;
-        let d_version: Option<String> = r.try_get("version")?;
-        let mut fresh = None;
-        if d_revision == Some(revision) && d_version.as_deref() == Some(version) {
-            let json: Option<String> = r.try_get("due_json")?;
-            if let Some(due) = json.and_then(|j| serde_json::from_str::<Vec<Due>>(&j).ok()) {
-                let on: Option<String> = r.try_get("last_step_on")?;
-                fresh = Some(Cached {
-                    last_step: r.try_get("last_step")?,
-                    last_step_on: on.as_deref().and_then(parse_date),
-                    due,
-                });
-            }
-        }
-        out.insert(id, Entry { revision, fresh });
+/// The still-valid cached row of a case, if any.
+pub(super) fn fresh(cols: &DueColumns, version: &str) -> Option<Cached> {
+    if cols.cached_revision != Some(cols.revision) || cols.version.as_deref() != Some(version) {
+        return None;
     }
-    Ok(out)
+    let due = serde_json::from_str::<Vec<Due>>(cols.due_json.as_deref()?).ok()?;
+    Some(Cached {
+        last_step: cols.last_step.clone(),
+        last_step_on: cols.last_step_on.as_deref().and_then(parse_date),
+        due,
+    })
 }
 
 /// Writes recomputed rows (case id, revision it was computed at, the row). Failures are logged,

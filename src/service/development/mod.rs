@@ -624,15 +624,20 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
         None => scope.root_path.clone(),
     };
     let today = crate::util::today();
-    let cases = repo::list_open(&mut conn, scope, &path).await?;
     let cfg = rule_config(db, &mut conn).await?;
     let version = due_cache::version(&mut conn, &cfg, today).await?;
-    let mut entries = due_cache::load(&mut conn, &path, &version).await?;
-    // Cases whose cached 待办 is missing or stale are rebuilt from their steps (R1.x via next_steps).
-    let stale: Vec<&CaseRow> = cases.iter().filter(|c| entries.get(&c.id).is_none_or(|e| e.fresh.is_none())).collect();
-    let mut computed = Vec::with_capacity(stale.len());
-    if !stale.is_empty() {
-        let ids: Vec<i64> = stale.iter().map(|c| c.id).collect();
+    let mut rows: Vec<(CaseRow, i64, Option<due_cache::Cached>)> = repo::list_open_with_due(&mut conn, scope, &path)
+        .await?
+        .into_iter()
+        .map(|(case, cols)| {
+            let fresh = due_cache::fresh(&cols, &version);
+            (case, cols.revision, fresh)
+        })
+        .collect();
+    // Cases whose cached 待办 is missing or stale are rebuilt from their steps (next_steps).
+    let ids: Vec<i64> = rows.iter().filter(|r| r.2.is_none()).map(|r| r.0.id).collect();
+    let mut computed = Vec::with_capacity(ids.len());
+    if !ids.is_empty() {
         let mut steps_by_case: BTreeMap<i64, Vec<StepRow>> = BTreeMap::new();
         for s in repo::steps_of_cases(&mut conn, &ids).await? {
             steps_by_case.entry(s.case_id).or_default().push(s);
@@ -643,7 +648,7 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
         }
         let notices = publicity::open_cases_facts(&mut conn, &path).await?;
         let transfers = transfer::open_cases_dates(&mut conn, &path).await?;
-        for case in stale {
+        for (case, revision, fresh) in rows.iter_mut().filter(|r| r.2.is_none()) {
             let steps = steps_by_case.remove(&case.id).unwrap_or_default();
             let overrides = overrides_by_case.remove(&case.id).unwrap_or_default();
             let mut f = facts(&mut conn, case, &steps, &overrides, None, false).await?;
@@ -657,18 +662,15 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
                 last_step_on: last.map(|l| l.done_on),
                 due,
             };
-            let revision = entries.get(&case.id).map_or(0, |e| e.revision);
-            computed.push((case.id, revision, cached));
+            computed.push((case.id, *revision, cached.clone()));
+            *fresh = Some(cached);
         }
     }
     drop(conn);
     due_cache::store(db, &version, &computed).await;
-    for (id, _, cached) in computed {
-        entries.entry(id).or_insert(due_cache::Entry { revision: 0, fresh: None }).fresh = Some(cached);
-    }
-    let mut out = Vec::with_capacity(cases.len());
-    for case in cases {
-        let Some(mut cached) = entries.remove(&case.id).and_then(|e| e.fresh) else { continue };
+    let mut out = Vec::with_capacity(rows.len());
+    for (case, _, cached) in rows {
+        let Some(mut cached) = cached else { continue };
         for d in &mut cached.due {
             d.overdue = d.latest.is_some_and(|l| today > l);
         }
