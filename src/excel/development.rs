@@ -1,8 +1,9 @@
 //! Development-case spreadsheets: the import layout of existing cases (one date column per step
 //! plus the key details) with its template.
 
-use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Workbook};
+use rust_xlsxwriter::{Format, Workbook};
 
+use super::write::{col_num, header_format, row_num};
 use super::{CATEGORY_LABELS, ColumnSpec, EDUCATION_LABELS, ExcelError, GENDER_LABELS, TITLE_LABELS, col};
 
 const REVIEW_LABELS: &[&str] = &["合格", "不合格"];
@@ -69,26 +70,6 @@ pub const DEVELOPMENT_COLUMNS: &[ColumnSpec] = &[
 
 /// Columns typed as text in the template.
 const TEXT_KEYS: &[&str] = &["id_card_no", "staff_no", "mentors", "sponsors", "activist_education"];
-
-fn header_format() -> Format {
-    Format::new()
-        .set_bold()
-        .set_background_color("#D9E1F2")
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-}
-
-fn col_num(i: usize) -> Result<ColNum, ExcelError> {
-    ColNum::try_from(i).ok().filter(|c| *c < 16_384).ok_or_else(|| ExcelError::Write("列数超过Excel上限".to_string()))
-}
-
-fn row_num(i: usize) -> Result<RowNum, ExcelError> {
-    RowNum::try_from(i)
-        .ok()
-        .filter(|r| *r < 1_048_576)
-        .ok_or_else(|| ExcelError::Write("行数超过Excel上限（1048576行）".to_string()))
-}
 
 /// The import template of existing cases: headers (required ones marked *), text columns and a
 /// 填写说明 sheet.

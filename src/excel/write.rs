@@ -204,7 +204,7 @@ fn write_sheet(
     Ok(())
 }
 
-fn header_format() -> Format {
+pub(super) fn header_format() -> Format {
     Format::new()
         .set_bold()
         .set_background_color("#D9E1F2")
@@ -269,11 +269,11 @@ fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(year, month, day).ok()
 }
 
-fn col_num(i: usize) -> Result<ColNum, ExcelError> {
+pub(super) fn col_num(i: usize) -> Result<ColNum, ExcelError> {
     ColNum::try_from(i).ok().filter(|c| *c < 16_384).ok_or_else(|| ExcelError::Write("列数超过Excel上限".to_string()))
 }
 
-fn row_num(i: usize) -> Result<RowNum, ExcelError> {
+pub(super) fn row_num(i: usize) -> Result<RowNum, ExcelError> {
     RowNum::try_from(i)
         .ok()
         .filter(|r| *r < 1_048_576)

@@ -71,6 +71,16 @@ fn header_of(key: &str) -> &'static str {
     MEMBER_COLUMNS.iter().find(|c| c.key == key).map(|c| c.header).unwrap_or("")
 }
 
+/// The org a row names (by name or number) among the caller's orgs: exactly one, else the row's message.
+pub(crate) fn unique_org(orgs: &HashMap<String, Vec<OrgRow>>, name: &str) -> Result<OrgRow, String> {
+    let hits = orgs.get(name.trim()).cloned().unwrap_or_default();
+    match hits.len() {
+        1 => hits.into_iter().next().ok_or_else(String::new),
+        0 => Err(format!("找不到党支部「{name}」，或它不在您的管理范围内")),
+        _ => Err(format!("有多个组织名为「{name}」，请改填组织编号")),
+    }
+}
+
 fn row_error(line: usize, field: &str, msg: &str, rule: Option<String>) -> RowError {
     let column = header_of(field).to_string();
     let message = format!("第{line}行：{msg}");
@@ -152,28 +162,13 @@ fn parse_row(
             }
         },
     };
-    let org = match cell("branch") {
-        None => None,
-        Some(name) => {
-            let hits = orgs.get(name.trim()).cloned().unwrap_or_default();
-            match hits.len() {
-                1 => hits.into_iter().next(),
-                0 => {
-                    errors.push(row_error(
-                        line,
-                        "branch",
-                        &format!("找不到党支部「{name}」，或它不在您的管理范围内"),
-                        None,
-                    ));
-                    None
-                }
-                _ => {
-                    errors.push(row_error(line, "branch", &format!("有多个组织名为「{name}」，请改填组织编号"), None));
-                    None
-                }
-            }
+    let org = cell("branch").and_then(|name| match unique_org(orgs, &name) {
+        Ok(o) => Some(o),
+        Err(m) => {
+            errors.push(row_error(line, "branch", &m, None));
+            None
         }
-    };
+    });
     if let Some(o) = &org
         && !matches!(o.kind, OrgKind::Branch | OrgKind::Group)
     {

@@ -30,6 +30,8 @@ use super::{CreateCase, StepDetails, StepInput};
 /// Most data rows one upload may hold (every row replays up to 25 rule checks).
 pub const MAX_CASE_ROWS: usize = 2_000;
 
+use crate::service::import::unique_org;
+
 fn header_of(key: &str) -> &'static str {
     DEVELOPMENT_COLUMNS.iter().find(|c| c.key == key).map(|c| c.header).unwrap_or("")
 }
@@ -137,28 +139,13 @@ fn parse_row(
     let birth_date = cell("birth_date").and_then(|s| date_of("birth_date", &s, errors));
     let publicity_start = cell("publicity_start").and_then(|s| date_of("publicity_start", &s, errors));
     let publicity_end = cell("publicity_end").and_then(|s| date_of("publicity_end", &s, errors));
-    let org = match cell("branch") {
-        None => None,
-        Some(name) => {
-            let hits = orgs.get(name.trim()).cloned().unwrap_or_default();
-            match hits.len() {
-                1 => hits.into_iter().next(),
-                0 => {
-                    errors.push(row_error(
-                        line,
-                        "branch",
-                        &format!("找不到党支部「{name}」，或它不在您的管理范围内"),
-                        None,
-                    ));
-                    None
-                }
-                _ => {
-                    errors.push(row_error(line, "branch", &format!("有多个组织名为「{name}」，请改填组织编号"), None));
-                    None
-                }
-            }
+    let org = cell("branch").and_then(|name| match unique_org(orgs, &name) {
+        Ok(o) => Some(o),
+        Err(m) => {
+            errors.push(row_error(line, "branch", &m, None));
+            None
         }
-    };
+    });
     let num = |key: &str, errors: &mut Vec<RowError>| -> Option<u32> {
         let s = cell(key)?;
         match s.trim().parse::<u32>() {
