@@ -197,6 +197,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if demo {
                 print_demo_accounts(&database).await?;
             }
+            warm_todo_cache(&database).await;
             let app = crate::web::router(crate::web::AppState::new(database, secure_cookies));
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             eprintln!("jiceng 已启动：http://{}/  （API 文档：/api/docs/）", listener.local_addr()?);
@@ -356,6 +357,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Rebuilds the 待办 cache (emptied by the migrations at start-up) in the background, so the first
+/// user's list does not pay for it.
+async fn warm_todo_cache(db: &Db) {
+    let Ok(scope) = system_scope(db).await else { return };
+    let db = db.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let filter = crate::service::development::CaseFilter::default();
+        match crate::service::development::list(&db, &scope, &filter).await {
+            Ok(rows) => {
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                tracing::info!(cases = rows.len(), ms, "待办 cache rebuilt");
+            }
+            Err(e) => tracing::warn!(error = %e.message, "待办 cache not rebuilt"),
+        }
+    });
 }
 
 async fn system_scope(db: &Db) -> anyhow::Result<Scope> {
