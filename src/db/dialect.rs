@@ -51,6 +51,15 @@ impl Backend {
         }
     }
 
+    /// An aggregate that folds the rows of a group into one JSON text: an array of arrays of `items`.
+    /// Large reads use it so a few hundred rows cross the driver instead of one per record.
+    pub fn json_rows_agg(self, items: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("json_group_array(json_array({items}))"),
+            Backend::Postgres => format!("CAST(json_agg(json_build_array({items})) AS TEXT)"),
+        }
+    }
+
     /// SQL that moves an identity sequence past explicitly inserted ids (bulk demo loads).
     pub fn reset_identity_sql(self, table: &str) -> Option<String> {
         match self {
@@ -65,6 +74,12 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_rows_agg_per_backend() {
+        assert_eq!(Backend::Sqlite.json_rows_agg("a, b"), "json_group_array(json_array(a, b))");
+        assert_eq!(Backend::Postgres.json_rows_agg("a, b"), "CAST(json_agg(json_build_array(a, b)) AS TEXT)");
+    }
 
     #[test]
     fn backend_from_url() {

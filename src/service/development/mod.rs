@@ -626,14 +626,15 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
     let today = crate::util::today();
     let cfg = rule_config(db, &mut conn).await?;
     let version = due_cache::version(&mut conn, &cfg, today).await?;
-    let mut rows: Vec<(CaseRow, i64, Option<due_cache::Cached>)> = repo::list_open_with_due(&mut conn, scope, &path)
-        .await?
-        .into_iter()
-        .map(|(case, cols)| {
-            let fresh = due_cache::fresh(&cols, &version);
-            (case, cols.revision, fresh)
-        })
-        .collect();
+    let mut rows: Vec<(CaseRow, i64, Option<due_cache::Cached>)> =
+        repo::list_open_with_due(&mut conn, db.backend, scope, &path)
+            .await?
+            .into_iter()
+            .map(|(case, cols)| {
+                let fresh = due_cache::fresh(&cols, &version);
+                (case, cols.revision, fresh)
+            })
+            .collect();
     // Cases whose cached 待办 is missing or stale are rebuilt from their steps (next_steps).
     let ids: Vec<i64> = rows.iter().filter(|r| r.2.is_none()).map(|r| r.0.id).collect();
     let mut computed = Vec::with_capacity(ids.len());
