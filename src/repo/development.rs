@@ -173,7 +173,7 @@ pub async fn list_open_with_due(
             out.push((case, due));
         }
     }
-    out.sort_by(|a, b| (a.0.opened_on, a.0.id).cmp(&(b.0.opened_on, b.0.id)));
+    out.sort_by_key(|(c, _)| (c.opened_on, c.id));
     Ok(out)
 }
 
