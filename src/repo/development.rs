@@ -307,6 +307,19 @@ pub async fn open_cases_of_person(conn: &mut Conn, person_id: i64) -> Result<i64
         .try_get("n")
 }
 
+/// The development case that owns a person's stage and dates (R1.23–R1.26): the open one, else
+/// the latest; `(case id, open)`.
+pub async fn owning_case_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, status FROM development_case WHERE person_id = $1
+         ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, id DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get::<String, _>("status")? == "open"))).transpose()
+}
+
 /// Org paths of every case of a person (to keep people of foreign cases invisible).
 pub async fn case_paths_of_person(conn: &mut Conn, person_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let rows = sqlx::query("SELECT org_path FROM development_case WHERE person_id = $1")

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 pub mod development;
 pub mod member;
+pub mod member_edit;
 pub mod penalty;
 pub mod structure;
 

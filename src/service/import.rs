@@ -200,6 +200,7 @@ fn parse_row(
         full_on,
         special_status: special.flatten(),
         special_status_since: None,
+        reason: None,
     };
     match validate(&input, today) {
         Ok((person, membership)) => {
@@ -265,10 +266,25 @@ pub async fn import_members(db: &Db, scope: &Scope, bytes: Vec<u8>, dry_run: boo
     let staff: Vec<String> = parsed.iter().filter_map(|p| p.person.staff_no.clone()).collect();
     let existing_ids = existing(&mut conn, "id_card_no", &ids).await?;
     let existing_staff = existing(&mut conn, "staff_no", &staff).await?;
+    let in_workflow = with_development_case(&mut conn, &ids).await?;
     drop(conn);
     let mut bad_lines: HashSet<usize> = HashSet::new();
     for p in &parsed {
-        if p.person.id_card_no.as_ref().is_some_and(|i| existing_ids.contains(i)) {
+        if p.person.id_card_no.as_ref().is_some_and(|i| in_workflow.contains(i)) {
+            // The workflow owns this person's stage and dates (R1.23–R1.26): an import cannot
+            // record them, neither as a new member nor over the case.
+            let (rule, what) = match p.membership.status {
+                MemberStatus::Full => ("R1.25", "正式党员只能经转正申请、支部大会讨论和上级党委审批产生"),
+                MemberStatus::Probationary => ("R1.23", "预备党员只能经支部大会讨论和上级党委审批接收"),
+            };
+            errors.push(row_error(
+                p.line,
+                "status",
+                &format!("此人已有发展党员记实，党员类别、入党日期和转正日期由发展党员流程登记，不能通过导入登记：{what}"),
+                Some(rule.into()),
+            ));
+            bad_lines.insert(p.line);
+        } else if p.person.id_card_no.as_ref().is_some_and(|i| existing_ids.contains(i)) {
             errors.push(row_error(p.line, "id_card_no", "身份证号已存在：系统中已有此人", None));
             bad_lines.insert(p.line);
         }
@@ -326,6 +342,23 @@ async fn existing(conn: &mut crate::db::Conn, col: &str, values: &[String]) -> A
         let mut args = crate::repo::Args::default();
         let ph: Vec<String> = chunk.iter().map(|v| args.text(v.clone())).collect();
         let sql = format!("SELECT {col} AS v FROM person WHERE {col} IN ({})", ph.join(", "));
+        for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
+            out.insert(r.try_get::<String, _>("v")?);
+        }
+    }
+    Ok(out)
+}
+
+/// The 身份证号 among `values` of people who have a development case (open or closed).
+async fn with_development_case(conn: &mut crate::db::Conn, values: &[String]) -> AppResult<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in values.chunks(500) {
+        let mut args = crate::repo::Args::default();
+        let ph: Vec<String> = chunk.iter().map(|v| args.text(v.clone())).collect();
+        let sql = format!(
+            "SELECT DISTINCT pe.id_card_no AS v FROM person pe JOIN development_case c ON c.person_id = pe.id WHERE pe.id_card_no IN ({})",
+            ph.join(", ")
+        );
         for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
             out.insert(r.try_get::<String, _>("v")?);
         }

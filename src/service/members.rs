@@ -15,6 +15,7 @@ use crate::repo::members::{self as repo, MemberDetail, MembershipFields, PeriodR
 use crate::repo::orgs::{self as orgs_repo, OrgRow, PositionRow};
 use crate::rules::Finding;
 use crate::rules::member::{MemberFacts, check_member, validate_member};
+use crate::rules::member_edit::{OwningCase, WorkflowFields, check_workflow_fields, left_member};
 use crate::service::require_write;
 
 /// A member record as entered (create and full edit).
@@ -54,6 +55,9 @@ pub struct MemberInput {
     pub special_status: Option<SpecialStatus>,
     /// Since when.
     pub special_status_since: Option<NaiveDate>,
+    /// 修改理由: required when an edit changes the stage, joined or full date of a member without a
+    /// development case (historic record); recorded in the audit log. Ignored on create.
+    pub reason: Option<String>,
 }
 
 /// Move a member to another branch inside the university (组织关系转接).
@@ -270,15 +274,75 @@ pub async fn insert_validated(
     Ok(id)
 }
 
+/// Refuses a write to a member who has left (`left_on` set): the record is history only.
+fn refuse_left(before: &MemberDetail) -> AppResult<()> {
+    match before.left_on {
+        Some(left_on) => Err(AppError::from_findings(vec![left_member(
+            before.row.id,
+            &before.row.name,
+            left_on,
+            before.exit_reason.as_deref(),
+        )])
+        .with_code("member_left", 422)),
+        None => Ok(()),
+    }
+}
+
+/// The development case owning a member's stage and dates, if the member came through one.
+async fn owning_case(conn: &mut Conn, person_id: i64) -> AppResult<Option<OwningCase>> {
+    Ok(crate::repo::development::owning_case_of_person(conn, person_id)
+        .await?
+        .map(|(case_id, open)| OwningCase { case_id, open }))
+}
+
+/// The id of the development case that owns a member's stage and dates (the edit form shows
+/// them as the workflow's), `None` for a historic record.
+pub async fn owning_case_id(db: &Db, scope: &Scope, id: i64) -> AppResult<Option<i64>> {
+    let mut conn = db.pool.acquire().await?;
+    let member = repo::get(&mut conn, scope, id).await?.ok_or_else(AppError::not_found)?;
+    Ok(owning_case(&mut conn, member.row.person_id).await?.map(|c| c.case_id))
+}
+
 /// Edits a member's person and membership fields (the branch changes only by transfer).
+///
+/// Stage, joined and full date belong to the development workflow for a member who came through
+/// a case (R1.23–R1.26: 422 naming the field); for a historic record they may be corrected with
+/// a `reason`, which the audit row records. A member who has left cannot be edited.
 pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppResult<MemberDetail> {
     require_write(scope)?;
     let today = crate::util::today();
-    let (person, membership) = validate(&input, today)?;
+    let reason = opt_trim(&input.reason);
+    if reason.as_deref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(AppError::invalid_field("reason", "修改理由不能超过500个字"));
+    }
     let mut w = db.begin_write().await?;
     let before = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    refuse_left(&before)?;
+    let owner = owning_case(&mut w.tx, before.row.person_id).await?;
+    let was = WorkflowFields { status: before.row.status, joined_on: before.row.joined_on, full_on: before.row.full_on };
+    // What the workflow owns is judged first: a blank stage or joined date is "not changed" here
+    // and reported as missing by `validate`.
+    let typed = WorkflowFields {
+        status: input.status.unwrap_or(was.status),
+        joined_on: input.joined_on.unwrap_or(was.joined_on),
+        full_on: input.full_on,
+    };
+    if owner.is_some() {
+        let refused = check_workflow_fields(id, &before.row.name, &was, &typed, owner, None);
+        if !refused.is_empty() {
+            return Err(AppError::from_findings(refused));
+        }
+    }
+    let (person, membership) = validate(&input, today)?;
+    let entered = WorkflowFields { status: membership.status, joined_on: membership.joined_on, full_on: membership.full_on };
+    let refused = check_workflow_fields(id, &before.row.name, &was, &entered, owner, reason.as_deref());
+    if !refused.is_empty() {
+        return Err(AppError::from_findings(refused));
+    }
+    let owned_changed = was != entered;
     repo::update_person(&mut w.tx, before.row.person_id, &person).await?;
     repo::update_membership(&mut w.tx, id, &membership).await?;
+    let note = if owned_changed { reason.as_deref() } else { None };
     if before.row.status != membership.status {
         repo::insert_status_event(
             &mut w.tx,
@@ -287,7 +351,7 @@ pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppR
             Some(before.row.status.as_str()),
             membership.status.as_str(),
             membership.full_on.unwrap_or(today),
-            None,
+            note,
         )
         .await?;
     }
@@ -304,6 +368,24 @@ pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppR
         .await?;
     }
     let after = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    let mut summary = format!("修改党员{}的信息", after.row.name);
+    if owned_changed && let Some(r) = &reason {
+        summary.push_str(&format!(
+            "；党员类别/入党日期/转正日期由 {}/{}/{} 改为 {}/{}/{}，修改理由：{r}",
+            was.status.label(),
+            was.joined_on,
+            was.full_on.map_or("—".to_string(), |d| d.to_string()),
+            entered.status.label(),
+            entered.joined_on,
+            entered.full_on.map_or("—".to_string(), |d| d.to_string()),
+        ));
+    }
+    let after_json = json(&after).map(|mut v| {
+        if owned_changed && let (Some(obj), Some(r)) = (v.as_object_mut(), &reason) {
+            obj.insert("reason".into(), serde_json::Value::String(r.clone()));
+        }
+        v
+    });
     audit::append(
         &mut w.tx,
         scope,
@@ -312,9 +394,9 @@ pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppR
             entity: "member",
             entity_id: Some(id),
             org_path: Some(&after.org_path),
-            summary: format!("修改党员{}的信息", after.row.name),
+            summary,
             before: json(&before),
-            after: json(&after),
+            after: after_json,
         },
     )
     .await?;
@@ -331,6 +413,7 @@ pub async fn transfer(db: &Db, scope: &Scope, id: i64, t: TransferInput) -> AppR
     }
     let mut w = db.begin_write().await?;
     let before = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    refuse_left(&before)?;
     let to = member_org(&mut w.tx, scope, t.to_org_id, "to_org_id").await?;
     if to.id == before.row.org_id {
         return Err(AppError::invalid_field("to_org_id", "转入组织与当前所在组织相同"));
@@ -385,6 +468,7 @@ pub async fn change_status(db: &Db, scope: &Scope, id: i64, s: StatusInput) -> A
     }
     let mut w = db.begin_write().await?;
     let before = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    refuse_left(&before)?;
     if before.row.special_status == s.special_status {
         return Err(AppError::invalid_field("special_status", "状态未改变"));
     }

@@ -223,6 +223,8 @@ struct MemberForm {
     joined_on: String,
     #[serde(default)]
     full_on: String,
+    #[serde(default)]
+    reason: String,
 }
 
 impl MemberForm {
@@ -246,6 +248,7 @@ impl MemberForm {
             full_on: opt_date(&self.full_on, "full_on", &mut errors),
             special_status: None,
             special_status_since: None,
+            reason: opt_text(&self.reason),
         };
         if errors.is_empty() { Ok(input) } else { Err(AppError::invalid(errors)) }
     }
@@ -269,6 +272,7 @@ impl MemberForm {
             status: r.status.as_str().into(),
             joined_on: crate::util::fmt_date(r.joined_on),
             full_on: r.full_on.map(crate::util::fmt_date).unwrap_or_default(),
+            reason: String::new(),
         }
     }
 }
@@ -290,6 +294,8 @@ struct FormTpl {
     errors: FieldErrors,
     error: String,
     rule: String,
+    /// The development case owning stage and dates (R1.23–R1.26), when editing such a member.
+    owning_case: Option<i64>,
 }
 form_helpers!(FormTpl);
 
@@ -320,6 +326,13 @@ async fn form_render(
         Some(id) => (format!("/members/{id}/edit"), format!("/members/{id}")),
         None => ("/members".to_string(), "/members".to_string()),
     };
+    let owning_case = match editing {
+        Some(id) => match crate::service::members::owning_case_id(&st.db, &u.scope, id).await {
+            Ok(c) => c,
+            Err(e) => return error_page(&e),
+        },
+        None => None,
+    };
     render_status(
         status,
         &FormTpl {
@@ -337,6 +350,7 @@ async fn form_render(
             errors,
             error,
             rule,
+            owning_case,
         },
     )
 }
