@@ -57,7 +57,7 @@ fn case_before_vote(start: NaiveDate, v2026: bool) -> CaseFacts {
     f.mentors = vec![full(11)];
     f.sponsors = vec![full(21), full(22)];
     f.publicity = Some(Publicity { start: plus(562), end: plus(570), objections_open: false });
-    f.political_review = Some(PoliticalReview { passed: true, concluded_on: plus(600) });
+    f.political_review = Some(PoliticalReview { passed: Some(true), concluded_on: plus(600) });
     f.training = Some(Training { days: 3, hours: 24 });
     f.admission_vote = Some(VoteInput {
         eligible_voters: 20,

@@ -143,6 +143,13 @@ impl AppError {
         e.source = Some(err.into());
         e
     }
+    /// 500 "数据异常": something stored cannot be read (an unknown value, an unreadable date or
+    /// step record). Never replaced by a default; the cause is logged, not shown.
+    pub fn data_corrupt(err: impl Into<anyhow::Error>) -> Self {
+        let mut e = AppError::new(500, "data_corrupt", "数据异常：系统中有无法识别的记录，请联系管理员核查");
+        e.source = Some(err.into());
+        e
+    }
     /// Attaches a rule id.
     pub fn with_rule(mut self, rule: &str) -> Self {
         self.rule = Some(rule.to_string());
@@ -171,6 +178,9 @@ impl From<sqlx::Error> for AppError {
         }
         if matches!(err, sqlx::Error::RowNotFound) {
             return AppError::not_found();
+        }
+        if matches!(err, sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_)) {
+            return AppError::data_corrupt(err);
         }
         AppError::internal(err)
     }

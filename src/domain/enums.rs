@@ -30,6 +30,15 @@ macro_rules! str_enum {
             }
         }
 
+        impl $crate::domain::enums::Stored for $name {
+            fn from_stored(s: &str) -> Result<Self, $crate::domain::enums::UnknownValue> {
+                match s {
+                    $($id => Ok($name::$variant),)+
+                    _ => Err($crate::domain::enums::UnknownValue { kind: stringify!($name), value: s.to_string() }),
+                }
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.label())
@@ -39,6 +48,30 @@ macro_rules! str_enum {
 }
 
 pub(crate) use str_enum;
+
+/// A stored value that is not one of its vocabulary's identifiers (data written by something
+/// else, or by an older or newer binary): an error, never a default that passes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The vocabulary (Rust type name), e.g. `MemberStatus`.
+    pub kind: &'static str,
+    /// The value found.
+    pub value: String,
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown stored {} value {:?}", self.kind, self.value)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// Parsing of values read from storage: only the exact identifier (no labels, no trimming).
+pub trait Stored: Sized {
+    /// The value for a stored identifier, or [`UnknownValue`].
+    fn from_stored(s: &str) -> Result<Self, UnknownValue>;
+}
 
 str_enum!(
     /// Kind of party organization (RULES.md §3–4).
@@ -195,6 +228,29 @@ mod tests {
         assert_eq!(OrgKind::parse("支部"), None);
         for k in OrgKind::ALL {
             assert_eq!(OrgKind::parse(k.as_str()), Some(*k));
+        }
+    }
+
+    #[test]
+    fn stored_values_parse_strictly() {
+        assert_eq!(MemberStatus::from_stored("full"), Ok(MemberStatus::Full));
+        assert_eq!(OrgKind::from_stored("branch"), Ok(OrgKind::Branch));
+        // Unknown, blank, a label or a padded identifier in storage is an error, not a default.
+        for bad in ["", "fulll", "正式党员", " full", "FULL"] {
+            let e = MemberStatus::from_stored(bad).unwrap_err();
+            assert_eq!((e.kind, e.value.as_str()), ("MemberStatus", bad));
+        }
+        for bad in ["", "branch_x", "党支部"] {
+            assert!(OrgKind::from_stored(bad).is_err(), "{bad}");
+        }
+        assert!(SpecialStatus::from_stored("unknown").is_err());
+        assert!(Gender::from_stored("m").is_err());
+        assert!(Role::from_stored("root").is_err());
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::from_stored(k.as_str()), Ok(*k));
+        }
+        for k in SpecialStatus::ALL {
+            assert_eq!(SpecialStatus::from_stored(k.as_str()), Ok(*k));
         }
     }
 

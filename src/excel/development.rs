@@ -50,7 +50,7 @@ pub const DEVELOPMENT_COLUMNS: &[ColumnSpec] = &[
     col("sponsors", "入党介绍人工号", false, &[], "2名正式党员的工号，用、分隔"),
     col("publicity_start", "公示开始", false, &[], "2026年细则：确定发展对象前的公示开始日期"),
     col("publicity_end", "公示结束", false, &[], "公示结束日期（不少于5个工作日）"),
-    col("review_result", "政审结论", false, REVIEW_LABELS, "合格或不合格，默认合格"),
+    col("review_result", "政审结论", false, REVIEW_LABELS, "合格或不合格；登记了政治审查日期的必填"),
     col("training_days", "培训天数", false, &[], "集中培训天数（不少于3天或24学时）"),
     col("training_hours", "培训学时", false, &[], "集中培训学时"),
     col("adm_eligible", "支部大会应到", false, &[], "应到会有表决权人数；留空则按名册计算"),

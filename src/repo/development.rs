@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::domain::enums::Stored;
 use super::Args;
 use crate::auth::scope::Scope;
 use crate::db::Conn;
@@ -78,13 +79,10 @@ const CASE_COLS: &str = "c.id, c.person_id, pe.name, pe.birth_date, c.org_id, o.
 const CASE_FROM: &str = "development_case c JOIN person pe ON pe.id = c.person_id JOIN org o ON o.id = c.org_id";
 
 fn date(r: &AnyRow, col: &str) -> Result<NaiveDate, sqlx::Error> {
-    let s: String = r.try_get(col)?;
-    parse_date(&s).ok_or_else(|| sqlx::Error::Decode(format!("{col}: {s}").into()))
+    super::date_col(r, col)
 }
 
 fn case_row(r: &AnyRow) -> Result<CaseRow, sqlx::Error> {
-    let kind: String = r.try_get("org_kind")?;
-    let closed: Option<String> = r.try_get("closed_on")?;
     Ok(CaseRow {
         id: r.try_get("id")?,
         person_id: r.try_get("person_id")?,
@@ -92,23 +90,22 @@ fn case_row(r: &AnyRow) -> Result<CaseRow, sqlx::Error> {
         birth_date: date(r, "birth_date")?,
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
-        org_kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Branch),
+        org_kind: super::enum_col(r, "org_kind")?,
         org_path: r.try_get("org_path")?,
         stage: r.try_get("stage")?,
         status: r.try_get("status")?,
         opened_on: date(r, "opened_on")?,
-        closed_on: closed.as_deref().and_then(parse_date),
+        closed_on: super::opt_date_col(r, "closed_on")?,
     })
 }
 
 fn step_row(r: &AnyRow) -> Result<StepRow, sqlx::Error> {
-    let body: String = r.try_get("body")?;
     Ok(StepRow {
         id: r.try_get("id")?,
         case_id: r.try_get("case_id")?,
         step: r.try_get("step")?,
         done_on: date(r, "done_on")?,
-        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        body: super::json_col(r, "body")?,
         created_at: r.try_get("created_at")?,
         created_by: r.try_get("created_by")?,
     })
@@ -155,12 +152,12 @@ pub async fn list_open_with_due(
                 birth_date: parse_date(&x.3).ok_or_else(|| bad("birth_date", &x.3))?,
                 org_id: x.4,
                 org_name: x.5,
-                org_kind: OrgKind::parse(&x.6).unwrap_or(OrgKind::Branch),
+                org_kind: OrgKind::from_stored(&x.6).map_err(|e| super::corrupt("org_kind", e))?,
                 org_path: x.7,
                 stage: x.8,
                 status: x.9,
                 opened_on: parse_date(&x.10).ok_or_else(|| bad("opened_on", &x.10))?,
-                closed_on: x.11.as_deref().and_then(parse_date),
+                closed_on: x.11.as_deref().map(|d| parse_date(d).ok_or_else(|| bad("closed_on", d))).transpose()?,
             };
             let due = DueColumns {
                 revision: x.12,
@@ -462,8 +459,7 @@ pub async fn standings(conn: &mut Conn, member_ids: &[i64]) -> Result<Vec<(i64, 
     let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok((r.try_get("id")?, r.try_get("name")?, MemberStatus::parse(&status).unwrap_or(MemberStatus::Full)))
+            Ok((r.try_get("id")?, r.try_get("name")?, super::enum_col(r, "status")?))
         })
         .collect()
 }
@@ -476,7 +472,7 @@ pub async fn member_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<
 }
 
 /// One member on a branch roster on a date (R1.17): id, name, status, full_on, special_status.
-pub type RosterRow = (i64, String, MemberStatus, Option<NaiveDate>, String);
+pub type RosterRow = (i64, String, MemberStatus, Option<NaiveDate>, crate::domain::SpecialStatus);
 
 /// Members whose membership period covers `on` anywhere in the subtree of the voting branch of
 /// `org_id` (the branch and its 党小组 at any depth; a group resolves to its branch).
@@ -495,14 +491,12 @@ pub async fn roster(conn: &mut Conn, org_id: i64, on: NaiveDate) -> Result<Vec<R
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let status: String = r.try_get("status")?;
-        let full_on: Option<String> = r.try_get("full_on")?;
         out.push((
             r.try_get("id")?,
             r.try_get("name")?,
-            MemberStatus::parse(&status).unwrap_or(MemberStatus::Probationary),
-            full_on.as_deref().and_then(parse_date),
-            r.try_get("special_status")?,
+            super::enum_col(r, "status")?,
+            super::opt_date_col(r, "full_on")?,
+            super::enum_col(r, "special_status")?,
         ));
     }
     Ok(out)
@@ -524,8 +518,8 @@ async fn voting_branch_path(conn: &mut Conn, org_id: i64) -> Result<Option<Strin
         let path: String = r.try_get("path")?;
         let kind: String = r.try_get("kind")?;
         let parent: Option<i64> = r.try_get("parent_id")?;
-        match (OrgKind::parse(&kind), parent) {
-            (Some(OrgKind::Group), Some(p)) => id = p,
+        match (OrgKind::from_stored(&kind).map_err(|e| super::corrupt("kind", e))?, parent) {
+            (OrgKind::Group, Some(p)) => id = p,
             _ => return Ok(Some(path)),
         }
     }

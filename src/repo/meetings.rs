@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use crate::auth::scope::Scope;
 use crate::db::Conn;
 use crate::domain::Role;
-use crate::util::{fmt_date, now_rfc3339, parse_date};
+use crate::util::{fmt_date, now_rfc3339};
 
 /// One stored meeting.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -71,23 +71,21 @@ const FROM: &str = "development_meeting d JOIN org o ON o.id = d.org_id";
 
 fn count(r: &AnyRow, col: &str) -> Result<u32, sqlx::Error> {
     let v: i64 = r.try_get(col)?;
-    Ok(u32::try_from(v).unwrap_or(0))
+    u32::try_from(v).map_err(|e| super::corrupt(col, e))
 }
 
 fn row(r: &AnyRow) -> Result<MeetingRow, sqlx::Error> {
-    let held_on: String = r.try_get("held_on")?;
-    let body: String = r.try_get("body")?;
     Ok(MeetingRow {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
         org_path: r.try_get("org_path")?,
         kind: r.try_get("kind")?,
-        held_on: parse_date(&held_on).unwrap_or_default(),
+        held_on: super::date_col(r, "held_on")?,
         eligible_voters: count(r, "eligible_voters")?,
         present_voters: count(r, "present")?,
         written_opinions: count(r, "written_opinions")?,
-        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        body: super::json_col(r, "body")?,
         created_at: r.try_get("created_at")?,
         created_by: r.try_get("created_by")?,
     })

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::Args;
+use super::{Args, enum_col, opt_enum_col};
 use crate::auth::scope::Scope;
 use crate::db::Conn;
 use crate::domain::{Education, Gender, MemberStatus, PersonCategory, Role, SpecialStatus, Title};
-use crate::util::{fmt_date, like_escape, now_rfc3339, parse_date};
+use crate::util::{fmt_date, like_escape, now_rfc3339};
 
 /// Roster filters (query string of the roster page, the API and exports).
 #[derive(Debug, Default, Clone, Serialize, Deserialize, utoipa::IntoParams)]
@@ -85,22 +85,14 @@ pub struct MemberListRow {
 const LIST_COLS: &str = "m.id, m.person_id, pe.name, pe.gender, pe.birth_date, pe.category, pe.education, pe.title, pe.staff_no, pe.id_card_no, pe.phone, m.org_id, o.name AS org_name, m.status, m.joined_on, m.full_on, m.special_status";
 
 fn date(r: &AnyRow, col: &str) -> Result<NaiveDate, sqlx::Error> {
-    let s: String = r.try_get(col)?;
-    parse_date(&s).ok_or_else(|| sqlx::Error::Decode(format!("{col}: {s}").into()))
+    super::date_col(r, col)
 }
 
 fn opt_date(r: &AnyRow, col: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
-    let s: Option<String> = r.try_get(col)?;
-    Ok(s.as_deref().and_then(parse_date))
+    super::opt_date_col(r, col)
 }
 
 fn list_row(r: &AnyRow, scope: &Scope) -> Result<MemberListRow, sqlx::Error> {
-    let gender: String = r.try_get("gender")?;
-    let category: String = r.try_get("category")?;
-    let education: Option<String> = r.try_get("education")?;
-    let title: Option<String> = r.try_get("title")?;
-    let status: String = r.try_get("status")?;
-    let special: String = r.try_get("special_status")?;
     let id_card: Option<String> = r.try_get("id_card_no")?;
     let phone: Option<String> = r.try_get("phone")?;
     let id: i64 = r.try_get("id")?;
@@ -109,20 +101,20 @@ fn list_row(r: &AnyRow, scope: &Scope) -> Result<MemberListRow, sqlx::Error> {
         id,
         person_id: r.try_get("person_id")?,
         name: r.try_get("name")?,
-        gender: Gender::parse(&gender).unwrap_or(Gender::Male),
+        gender: enum_col(r, "gender")?,
         birth_date: date(r, "birth_date")?,
-        category: PersonCategory::parse(&category).unwrap_or(PersonCategory::Staff),
-        education: education.as_deref().and_then(Education::parse),
-        title: title.as_deref().and_then(Title::parse),
+        category: enum_col(r, "category")?,
+        education: opt_enum_col(r, "education")?,
+        title: opt_enum_col(r, "title")?,
         staff_no: r.try_get("staff_no")?,
         id_card_no: id_card.map(|s| if unmask { s } else { crate::domain::idcard::mask(&s) }),
         phone: phone.map(|s| if unmask { s } else { crate::domain::idcard::mask_phone(&s) }),
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
-        status: MemberStatus::parse(&status).unwrap_or(MemberStatus::Full),
+        status: enum_col(r, "status")?,
         joined_on: date(r, "joined_on")?,
         full_on: opt_date(r, "full_on")?,
-        special_status: SpecialStatus::parse(&special).unwrap_or(SpecialStatus::Normal),
+        special_status: enum_col(r, "special_status")?,
     })
 }
 
@@ -629,7 +621,7 @@ pub struct MemberCheckRow {
     /// Since.
     pub special_status_since: Option<NaiveDate>,
     /// Kind of the org the member sits in.
-    pub org_kind: String,
+    pub org_kind: crate::domain::OrgKind,
 }
 
 /// Members in scope that may need attention: probationary, special status, or outside a branch.
@@ -650,20 +642,17 @@ pub async fn check_candidates(
     let _ = scope;
     rows.iter()
         .map(|r| {
-            let g: String = r.try_get("gender")?;
-            let s: String = r.try_get("status")?;
-            let sp: String = r.try_get("special_status")?;
             Ok(MemberCheckRow {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
                 birth_date: date(r, "birth_date")?,
-                gender: Gender::parse(&g).unwrap_or(Gender::Male),
-                status: MemberStatus::parse(&s).unwrap_or(MemberStatus::Full),
+                gender: enum_col(r, "gender")?,
+                status: enum_col(r, "status")?,
                 joined_on: date(r, "joined_on")?,
                 full_on: opt_date(r, "full_on")?,
-                special_status: SpecialStatus::parse(&sp).unwrap_or(SpecialStatus::Normal),
+                special_status: enum_col(r, "special_status")?,
                 special_status_since: opt_date(r, "special_status_since")?,
-                org_kind: r.try_get("org_kind")?,
+                org_kind: enum_col(r, "org_kind")?,
             })
         })
         .collect()

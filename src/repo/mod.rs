@@ -10,8 +10,60 @@ pub mod penalties;
 pub mod publicity;
 pub mod users;
 
-use sqlx::any::AnyArguments;
+use chrono::NaiveDate;
+use sqlx::Row;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+
+use crate::domain::enums::Stored;
+
+/// A stored value that cannot be read: a decode error of its column (a 500 "数据异常", logged),
+/// never a default.
+pub fn corrupt(col: &str, e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: col.to_string(), source: Box::new(e) }
+}
+
+/// A text column holding one identifier of a closed vocabulary.
+pub fn enum_col<T: Stored>(r: &AnyRow, col: &str) -> Result<T, sqlx::Error> {
+    let s: String = r.try_get(col)?;
+    T::from_stored(&s).map_err(|e| corrupt(col, e))
+}
+
+/// A nullable text column holding one identifier of a closed vocabulary (NULL = not recorded).
+pub fn opt_enum_col<T: Stored>(r: &AnyRow, col: &str) -> Result<Option<T>, sqlx::Error> {
+    let s: Option<String> = r.try_get(col)?;
+    s.map(|s| T::from_stored(&s).map_err(|e| corrupt(col, e))).transpose()
+}
+
+/// An unreadable stored date.
+#[derive(Debug)]
+struct BadDate(String);
+
+impl std::fmt::Display for BadDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not an ISO date: {:?}", self.0)
+    }
+}
+
+impl std::error::Error for BadDate {}
+
+/// A text column holding an ISO date.
+pub fn date_col(r: &AnyRow, col: &str) -> Result<NaiveDate, sqlx::Error> {
+    let s: String = r.try_get(col)?;
+    crate::util::parse_date(&s).ok_or_else(|| corrupt(col, BadDate(s)))
+}
+
+/// A nullable text column holding an ISO date (NULL = not recorded; anything unreadable is an error).
+pub fn opt_date_col(r: &AnyRow, col: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let s: Option<String> = r.try_get(col)?;
+    s.map(|s| crate::util::parse_date(&s).ok_or_else(|| corrupt(col, BadDate(s)))).transpose()
+}
+
+/// A text column holding JSON.
+pub fn json_col(r: &AnyRow, col: &str) -> Result<serde_json::Value, sqlx::Error> {
+    let s: String = r.try_get(col)?;
+    serde_json::from_str(&s).map_err(|e| corrupt(col, e))
+}
 
 /// The exclusive upper bound of the strings that start with `prefix` (the prefix with its last
 /// character incremented): `col >= prefix AND col < upper` is an index range scan on every backend,

@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use crate::auth::scope::Scope;
 use crate::db::Conn;
 use crate::domain::{OrgCategory, OrgKind, PositionRole};
-use crate::util::{fmt_date, now_rfc3339, parse_date};
+use crate::util::{fmt_date, now_rfc3339};
 
 /// An org as stored.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -44,24 +44,19 @@ const ORG_COLS: &str =
     "id, parent_id, kind, category, name, path, depth, joint_branch, established_on, dissolved_on, term_start";
 
 fn org_from_row(r: &AnyRow) -> Result<OrgRow, sqlx::Error> {
-    let kind: String = r.try_get("kind")?;
-    let cat: Option<String> = r.try_get("category")?;
-    let est: String = r.try_get("established_on")?;
-    let dis: Option<String> = r.try_get("dissolved_on")?;
-    let term: Option<String> = r.try_get("term_start")?;
     let joint: i64 = r.try_get("joint_branch")?;
     Ok(OrgRow {
         id: r.try_get("id")?,
         parent_id: r.try_get("parent_id")?,
-        kind: OrgKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("org.kind {kind}").into()))?,
-        category: cat.as_deref().and_then(OrgCategory::parse),
+        kind: super::enum_col(r, "kind")?,
+        category: super::opt_enum_col(r, "category")?,
         name: r.try_get("name")?,
         path: r.try_get("path")?,
         depth: r.try_get("depth")?,
         joint_branch: joint != 0,
-        established_on: parse_date(&est).unwrap_or_default(),
-        dissolved_on: dis.as_deref().and_then(parse_date),
-        term_start: term.as_deref().and_then(parse_date),
+        established_on: super::date_col(r, "established_on")?,
+        dissolved_on: super::opt_date_col(r, "dissolved_on")?,
+        term_start: super::opt_date_col(r, "term_start")?,
     })
 }
 
@@ -344,13 +339,11 @@ pub async fn versions_on(conn: &mut Conn, date: NaiveDate) -> Result<Vec<OrgVers
     .await?;
     rows.iter()
         .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let cat: Option<String> = r.try_get("category")?;
             Ok(OrgVersion {
                 org_id: r.try_get("org_id")?,
                 parent_id: r.try_get("parent_id")?,
-                kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Branch),
-                category: cat.as_deref().and_then(OrgCategory::parse),
+                kind: super::enum_col(r, "kind")?,
+                category: super::opt_enum_col(r, "category")?,
                 name: r.try_get("name")?,
             })
         })
@@ -422,20 +415,16 @@ async fn positions_where(conn: &mut Conn, cond: &str, id: i64) -> Result<Vec<Pos
     let rows = sqlx::query(&sql).bind(id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            let role: String = r.try_get("role")?;
-            let s: String = r.try_get("start_on")?;
-            let e: Option<String> = r.try_get("end_on")?;
-            let f: Option<String> = r.try_get("full_on")?;
             Ok(PositionRow {
                 id: r.try_get("id")?,
                 org_id: r.try_get("org_id")?,
                 member_id: r.try_get("member_id")?,
                 member_name: r.try_get("member_name")?,
                 org_name: r.try_get("org_name")?,
-                role: PositionRole::parse(&role).unwrap_or(PositionRole::CommitteeMember),
-                start_on: parse_date(&s).unwrap_or_default(),
-                end_on: e.as_deref().and_then(parse_date),
-                standing_since: f.as_deref().and_then(parse_date),
+                role: super::enum_col(r, "role")?,
+                start_on: super::date_col(r, "start_on")?,
+                end_on: super::opt_date_col(r, "end_on")?,
+                standing_since: super::opt_date_col(r, "full_on")?,
             })
         })
         .collect()
@@ -459,19 +448,16 @@ pub async fn current_positions_in_scope(
     .await?;
     let mut out: HashMap<i64, Vec<PositionRow>> = HashMap::new();
     for r in rows {
-        let role: String = r.try_get("role")?;
-        let s: String = r.try_get("start_on")?;
-        let f: Option<String> = r.try_get("full_on")?;
         let p = PositionRow {
             id: r.try_get("id")?,
             org_id: r.try_get("org_id")?,
             member_id: r.try_get("member_id")?,
             member_name: r.try_get("member_name")?,
             org_name: r.try_get("org_name")?,
-            role: PositionRole::parse(&role).unwrap_or(PositionRole::CommitteeMember),
-            start_on: parse_date(&s).unwrap_or_default(),
+            role: super::enum_col(&r, "role")?,
+            start_on: super::date_col(&r, "start_on")?,
             end_on: None,
-            standing_since: f.as_deref().and_then(parse_date),
+            standing_since: super::opt_date_col(&r, "full_on")?,
         };
         out.entry(p.org_id).or_default().push(p);
     }

@@ -73,7 +73,6 @@ const COLS: &str =
 fn row(r: &AnyRow) -> Result<PenaltyRow, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
     let decided: String = r.try_get("decided_on")?;
-    let restored: Option<String> = r.try_get("restored_on")?;
     let period: Option<i64> = r.try_get("period_months")?;
     Ok(PenaltyRow {
         id: r.try_get("id")?,
@@ -81,7 +80,7 @@ fn row(r: &AnyRow) -> Result<PenaltyRow, sqlx::Error> {
         kind: PenaltyKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("kind: {kind}").into()))?,
         decided_on: parse_date(&decided).ok_or_else(|| sqlx::Error::Decode(format!("decided_on: {decided}").into()))?,
         period_months: period.and_then(|p| i32::try_from(p).ok()),
-        restored_on: restored.as_deref().and_then(parse_date),
+        restored_on: super::opt_date_col(r, "restored_on")?,
         document: r.try_get("document")?,
         note: r.try_get("note")?,
         created_at: r.try_get("created_at")?,

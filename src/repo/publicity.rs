@@ -100,7 +100,6 @@ fn publicity_row(r: &AnyRow) -> Result<PublicityRow, sqlx::Error> {
 }
 
 fn objection_row(r: &AnyRow) -> Result<ObjectionRow, sqlx::Error> {
-    let resolved: Option<String> = r.try_get("resolved_on")?;
     Ok(ObjectionRow {
         id: r.try_get("id")?,
         publicity_id: r.try_get("publicity_id")?,
@@ -108,7 +107,7 @@ fn objection_row(r: &AnyRow) -> Result<ObjectionRow, sqlx::Error> {
         received_on: date(r, "received_on")?,
         raised_by: r.try_get("raised_by")?,
         content: r.try_get("content")?,
-        resolved_on: resolved.as_deref().and_then(parse_date),
+        resolved_on: super::opt_date_col(r, "resolved_on")?,
         resolution: r.try_get("resolution")?,
         created_at: r.try_get("created_at")?,
         created_by: r.try_get("created_by")?,

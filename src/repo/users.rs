@@ -48,14 +48,13 @@ pub struct UserAuth {
 const USER_COLS: &str = "u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name, o.path AS org_path, u.member_id, u.active, u.password_hash, u.failed_logins, u.locked_until";
 
 fn user_from(r: &AnyRow) -> Result<UserAuth, sqlx::Error> {
-    let role: String = r.try_get("role")?;
     let active: i64 = r.try_get("active")?;
     Ok(UserAuth {
         user: UserRow {
             id: r.try_get("id")?,
             username: r.try_get("username")?,
             display_name: r.try_get("display_name")?,
-            role: Role::parse(&role).unwrap_or(Role::Member),
+            role: super::enum_col(r, "role")?,
             org_id: r.try_get("org_id")?,
             org_name: r.try_get("org_name")?,
             member_id: r.try_get("member_id")?,

@@ -131,7 +131,7 @@ async fn compute(
             status: m.status,
             joined_on: m.joined_on,
             full_on: m.full_on,
-            org_kind: OrgKind::parse(&m.org_kind),
+            org_kind: Some(m.org_kind),
             special_status: m.special_status,
             special_status_since: m.special_status_since,
             id_card: None,

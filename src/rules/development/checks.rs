@@ -394,7 +394,11 @@ impl Ctx<'_> {
     fn political_review(&self, out: &mut Vec<Finding>) {
         let problem = match self.f.political_review {
             None => Some(("未登记政治审查结论".to_string(), "未登记".to_string())),
-            Some(r) if !r.passed => Some(("政治审查不合格".to_string(), "不合格".to_string())),
+            Some(r) if r.passed.is_none() => Some((
+                format!("{} 登记的政治审查未记载结论（合格或不合格）", fmt_date(r.concluded_on)),
+                "未记载结论".to_string(),
+            )),
+            Some(r) if r.passed == Some(false) => Some(("政治审查不合格".to_string(), "不合格".to_string())),
             Some(r) if r.concluded_on > self.on => Some((
                 format!("政治审查结论日期 {} 晚于支部大会日期 {}", fmt_date(r.concluded_on), fmt_date(self.on)),
                 fmt_date(r.concluded_on),

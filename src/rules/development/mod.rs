@@ -195,8 +195,9 @@ pub struct Publicity {
 /// The written conclusion of the 政治审查 (R1.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoliticalReview {
-    /// Whether the conclusion is 合格.
-    pub passed: bool,
+    /// The written conclusion: 合格 (`Some(true)`), 不合格 (`Some(false)`), or not recorded
+    /// (`None`, an old record): only `Some(true)` lets a case proceed (R1.11).
+    pub passed: Option<bool>,
     /// Date of the conclusion.
     pub concluded_on: NaiveDate,
 }

@@ -76,10 +76,9 @@ async fn stored(conn: &mut Conn, case_id: i64) -> AppResult<Stored> {
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let status: String = r.try_get("status")?;
         out.push((
             r.try_get("item")?,
-            ArchiveStatus::parse(&status).unwrap_or(ArchiveStatus::Missing),
+            crate::repo::enum_col::<ArchiveStatus>(&r, "status")?,
             r.try_get("note")?,
             r.try_get("updated_at")?,
             r.try_get("updated_by")?,

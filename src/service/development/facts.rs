@@ -25,12 +25,8 @@ pub(super) async fn facts(
     let mut f = base_facts(case, overrides);
     let mut all: Vec<(Step, NaiveDate, StepDetails)> = steps
         .iter()
-        .filter_map(|s| {
-            let step = Step::parse(&s.step)?;
-            let d: StepDetails = serde_json::from_value(s.body.clone()).unwrap_or_default();
-            Some((step, s.done_on, d))
-        })
-        .collect();
+        .map(|s| stored_step(s).map(|(step, d)| (step, s.done_on, d)))
+        .collect::<AppResult<_>>()?;
     if let Some((step, on, d)) = extra {
         all.push((step, on, d.clone()));
     }
@@ -77,6 +73,20 @@ pub(super) async fn facts(
     Ok(f)
 }
 
+/// The step and details of a stored step. An unknown step id or an unreadable body is a data
+/// error (500 "数据异常", logged): never skipped, never read as empty details.
+pub(super) fn stored_step(s: &StepRow) -> AppResult<(Step, StepDetails)> {
+    let step = <Step as crate::domain::enums::Stored>::from_stored(&s.step)
+        .map_err(|e| AppError::data_corrupt(anyhow::anyhow!("development_step {}: {e}", s.id)))?;
+    Ok((step, stored_details(s)?))
+}
+
+/// The details of a stored step (see [`stored_step`]).
+pub(super) fn stored_details(s: &StepRow) -> AppResult<StepDetails> {
+    serde_json::from_value(s.body.clone())
+        .map_err(|e| AppError::data_corrupt(anyhow::anyhow!("development_step {} body: {e}", s.id)))
+}
+
 /// Facts with no step yet.
 pub(super) fn base_facts(case: &CaseRow, overrides: &[OverrideRow]) -> CaseFacts {
     let mut f = CaseFacts::new(case.id, &case.name, case.birth_date, case.org_kind);
@@ -103,9 +113,10 @@ pub(super) fn apply(
         Step::ActivistEducation => f.activist_assessments.push(on),
         Step::MentorAssignment => f.mentors = d.mentor_ids.iter().map(standing).collect(),
         Step::SponsorAssignment => f.sponsors = d.sponsor_ids.iter().map(standing).collect(),
-        Step::PoliticalReview => {
-            f.political_review = Some(PoliticalReview { passed: d.passed.unwrap_or(true), concluded_on: on })
-        }
+        // A 政审 recorded without its conclusion is not 合格 (R1.11): the engine sees `None`.
+        Step::PoliticalReview => f.political_review = Some(PoliticalReview { passed: d.passed, concluded_on: on }),
+        // Neither days nor hours recorded: the training is missing, not "0 days".
+        Step::IntensiveTraining if d.training_days.is_none() && d.training_hours.is_none() => {}
         Step::IntensiveTraining => {
             f.training = Some(Training { days: d.training_days.unwrap_or(0), hours: d.training_hours.unwrap_or(0) })
         }
@@ -147,22 +158,22 @@ pub(super) fn fold_extension_round(f: &mut CaseFacts) {
 
 /// How many times `step` may be stored: conversion vote and approval once per round, a new round
 /// after each approved extension (R1.24); every other step once.
-pub(super) fn times_allowed(step: Step, steps: &[StepRow]) -> usize {
+pub(super) fn times_allowed(step: Step, steps: &[StepRow]) -> AppResult<usize> {
     if !matches!(step, Step::ConversionVote | Step::ConversionApproval) {
-        return 1;
+        return Ok(1);
     }
     let mut extension_pending = false;
     let mut closed = 0;
     for s in steps {
         if s.step == Step::ConversionVote.as_str() {
-            let d: StepDetails = serde_json::from_value(s.body.clone()).unwrap_or_default();
+            let d = stored_details(s)?;
             extension_pending = d.outcome == Some(ProbationOutcome::ProbationExtension);
         } else if s.step == Step::ConversionApproval.as_str() && extension_pending {
             closed += 1;
             extension_pending = false;
         }
     }
-    1 + closed
+    Ok(1 + closed)
 }
 
 /// The kind of the org recording an approval is stored with the step (R1.19).
@@ -171,19 +182,24 @@ pub(super) struct Approver {
     approving_org_kind: Option<OrgKind>,
 }
 
-pub(super) fn approver_kind(body: &serde_json::Value) -> Option<OrgKind> {
-    serde_json::from_value::<Approver>(body.clone()).ok().and_then(|a| a.approving_org_kind)
+/// The approving org's kind stored with an approval; `None` when not recorded (the engine then
+/// blocks what depends on it, R1.19); an unknown kind is a data error.
+pub(super) fn approver_kind(body: &serde_json::Value) -> AppResult<Option<OrgKind>> {
+    serde_json::from_value::<Approver>(body.clone())
+        .map(|a| a.approving_org_kind)
+        .map_err(|e| AppError::data_corrupt(anyhow::anyhow!("approving_org_kind: {e}")))
 }
 
 /// Applies the stored approver kinds (kept outside [`StepDetails`] so they cannot be typed).
-pub(super) fn apply_approvers(f: &mut CaseFacts, steps: &[StepRow]) {
+pub(super) fn apply_approvers(f: &mut CaseFacts, steps: &[StepRow]) -> AppResult<()> {
     for s in steps {
         match Step::parse(&s.step) {
-            Some(Step::Approval) => f.approving_org_kind = approver_kind(&s.body),
-            Some(Step::ConversionApproval) => f.conversion_approving_org_kind = approver_kind(&s.body),
+            Some(Step::Approval) => f.approving_org_kind = approver_kind(&s.body)?,
+            Some(Step::ConversionApproval) => f.conversion_approving_org_kind = approver_kind(&s.body)?,
             _ => {}
         }
     }
+    Ok(())
 }
 
 /// Block findings refuse; warnings not covered by an override need a justification.

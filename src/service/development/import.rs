@@ -194,7 +194,9 @@ fn parse_row(
     let mentor_ids = people("mentors", errors);
     let sponsor_ids = people("sponsors", errors);
     let passed = match cell("review_result").as_deref() {
-        None | Some("合格") => Some(true),
+        // A blank conclusion is missing, not 合格 (R1.11): recording step 10 then refuses the row.
+        None => None,
+        Some("合格") => Some(true),
         Some("不合格") => Some(false),
         Some(s) => {
             errors.push(row_error(line, "review_result", &format!("政审结论「{s}」应为合格或不合格"), None));

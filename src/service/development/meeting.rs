@@ -383,7 +383,7 @@ async fn check_unpassed(
     }
     let overrides = repo::overrides(conn, case.id).await?;
     let mut f = facts(conn, case, &steps, &overrides, Some((step, on, details)), true).await?;
-    apply_approvers(&mut f, &steps);
+    apply_approvers(&mut f, &steps)?;
     f.steps.remove(&step);
     let blocks: Vec<Finding> = check_step(&f, step, on, today, &cfg.settings, &cfg.calendar)
         .into_iter()
@@ -395,11 +395,13 @@ async fn check_unpassed(
 async fn load(conn: &mut Conn, scope: &Scope, id: i64) -> AppResult<MeetingView> {
     let row = meetings_repo::get(conn, scope, id).await?.ok_or_else(AppError::not_found)?;
     let recorded = meetings_repo::step_cases(conn, id).await?;
-    Ok(view(row, &recorded))
+    view(row, &recorded)
 }
 
-fn view(row: MeetingRow, recorded: &[i64]) -> MeetingView {
-    let body: Body = serde_json::from_value(row.body.clone()).unwrap_or_default();
+/// A stored meeting as shown; an unreadable body is a data error, never an empty ballot list.
+fn view(row: MeetingRow, recorded: &[i64]) -> AppResult<MeetingView> {
+    let body: Body = serde_json::from_value(row.body.clone())
+        .map_err(|e| AppError::data_corrupt(anyhow::anyhow!("development_meeting {} body: {e}", row.id)))?;
     let counts = MeetingCounts {
         eligible_voters: row.eligible_voters,
         present_voters: row.present_voters,
@@ -428,7 +430,7 @@ fn view(row: MeetingRow, recorded: &[i64]) -> MeetingView {
         .into_iter()
         .map(|x| Exclusion { member_id: x.member_id, name: x.name, reason: x.reason })
         .collect();
-    MeetingView { kind_label, excluded, note: body.note, candidates, row }
+    Ok(MeetingView { kind_label, excluded, note: body.note, candidates, row })
 }
 
 /// One meeting in scope.
@@ -446,14 +448,15 @@ pub async fn list(db: &Db, scope: &Scope, org: Option<i64>) -> AppResult<Vec<Mee
     };
     let rows = meetings_repo::list(&mut conn, scope, &path).await?;
     // A meeting is all or nothing: every passed candidate got its vote step, no other did.
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| view(r, &[]))
-        .map(|mut v| {
-            v.candidates.iter_mut().for_each(|c| c.step_recorded = c.outcome == Some(VoteOutcome::Passed));
-            v
+        .map(|v| {
+            v.map(|mut v| {
+                v.candidates.iter_mut().for_each(|c| c.step_recorded = c.outcome == Some(VoteOutcome::Passed));
+                v
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The open cases of a branch (its 党小组 included) due for the vote step of `kind` (for the form).

@@ -50,7 +50,8 @@ pub struct StepDetails {
     pub vote: Option<VoteInput>,
     /// Practice exclusions from 应到会有表决权 (R1.17), each a member of the branch roster.
     pub exclusions: Vec<ExclusionInput>,
-    /// 政审 conclusion of `political_review`: 合格 (default true).
+    /// 政审 conclusion of `political_review` (required there, R1.11): `true` 合格, `false` 不合格.
+    /// A stored step without it (an old record) is not 合格 and blocks admission.
     pub passed: Option<bool>,
     /// Days of `intensive_training`.
     pub training_days: Option<u32>,
@@ -103,7 +104,7 @@ pub(crate) async fn compute_eligible(
     let penalties = crate::service::penalties::by_member(conn, &ids).await?;
     let roster: Vec<VoterFacts> = rows
         .into_iter()
-        .filter(|r| SpecialStatus::parse(&r.4) != Some(SpecialStatus::Suspended))
+        .filter(|r| r.4 != SpecialStatus::Suspended)
         .map(|(member_id, name, status, full_on, _)| VoterFacts {
             member_id,
             name,
@@ -437,11 +438,18 @@ pub(crate) async fn record_step_in(
     }
     let steps = repo::steps(&mut w.tx, case_id).await?;
     if step != Step::ActivistEducation
-        && steps.iter().filter(|s| s.step == step.as_str()).count() >= facts::times_allowed(step, &steps)
+        && steps.iter().filter(|s| s.step == step.as_str()).count() >= facts::times_allowed(step, &steps)?
     {
         return Err(AppError::invalid_field("step", format!("「{}」已登记", step.label())));
     }
     let mut details = input.details.clone();
+    if step == Step::PoliticalReview && details.passed.is_none() {
+        return Err(AppError::invalid_field(
+            "passed",
+            "请登记政治审查结论（合格或不合格）：政治审查须形成结论性材料，未经政治审查或政治审查不合格的不能发展入党",
+        )
+        .with_rule("R1.11"));
+    }
     let mut eligible = None;
     if matches!(step, Step::AdmissionVote | Step::ConversionVote)
         && let Some(v) = details.vote.as_mut()
@@ -480,7 +488,7 @@ pub(crate) async fn record_step_in(
     }
     let overrides = repo::overrides(&mut w.tx, case_id).await?;
     let mut f = facts(&mut w.tx, &case, &steps, &overrides, Some((step, input.date, d)), true).await?;
-    apply_approvers(&mut f, &steps);
+    apply_approvers(&mut f, &steps)?;
     // The approving org is the org of the recording user's scope (R1.19), never typed.
     let mut body = serde_json::to_value(d).unwrap_or(serde_json::Value::Null);
     // The result as computed under the settings of the day it was decided (C3), kept with the step.
@@ -589,7 +597,7 @@ async fn load_detail(
     let steps = repo::steps(conn, id).await?;
     let overrides = repo::overrides(conn, id).await?;
     let mut f = facts(conn, &case, &steps, &overrides, None, true).await?;
-    apply_approvers(&mut f, &steps);
+    apply_approvers(&mut f, &steps)?;
     let s = &cfg.settings;
     let mut findings = Vec::new();
     for row in &steps {
@@ -653,7 +661,7 @@ pub async fn list(db: &Db, scope: &Scope, filter: &CaseFilter) -> AppResult<Vec<
             let steps = steps_by_case.remove(&case.id).unwrap_or_default();
             let overrides = overrides_by_case.remove(&case.id).unwrap_or_default();
             let mut f = facts(&mut conn, case, &steps, &overrides, None, false).await?;
-            apply_approvers(&mut f, &steps);
+            apply_approvers(&mut f, &steps)?;
             publicity::apply(&mut f, notices.get(&case.id));
             transfer::apply(&mut f, transfers.get(&case.id).map_or(&[][..], Vec::as_slice));
             let due = next_steps(&f, today, &cfg.settings, &cfg.calendar);

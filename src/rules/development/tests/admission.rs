@@ -24,7 +24,7 @@ fn r1_11_no_political_review_blocks() {
 #[test]
 fn r1_11_failed_review_blocks() {
     let f = CaseFacts {
-        political_review: Some(PoliticalReview { passed: false, concluded_on: date(2024, 10, 10) }),
+        political_review: Some(PoliticalReview { passed: Some(false), concluded_on: date(2024, 10, 10) }),
         ..before(Tl::V14, Step::AdmissionVote)
     };
     let v = check(&f, Step::AdmissionVote, Tl::V14.on(Step::AdmissionVote));
@@ -32,11 +32,32 @@ fn r1_11_failed_review_blocks() {
     assert!(v[0].message_zh.contains("不能发展入党"));
 }
 
+/// An old record of step 10 without its conclusion is not 合格: it blocks the admission vote on
+/// both rule sets, naming the missing conclusion (never read as passed).
+#[test]
+fn r1_11_review_without_conclusion_blocks() {
+    for tl in [Tl::V14, Tl::V26] {
+        let concluded_on = tl.on(Step::PoliticalReview);
+        let f = CaseFacts {
+            political_review: Some(PoliticalReview { passed: None, concluded_on }),
+            ..before(tl, Step::AdmissionVote)
+        };
+        let v = check(&f, Step::AdmissionVote, tl.on(Step::AdmissionVote));
+        assert_eq!(rules(&v), vec![("R1.11", Severity::Block)]);
+        assert_eq!(v[0].fact_value("field"), Some("political_review"));
+        assert_eq!(v[0].fact_value("actual"), Some("未记载结论"));
+        assert!(v[0].message_zh.contains("未记载结论"), "{}", v[0].message_zh);
+        // Recorded 合格 on the same date passes.
+        let ok = CaseFacts { political_review: Some(PoliticalReview { passed: Some(true), concluded_on }), ..f };
+        assert!(check(&ok, Step::AdmissionVote, tl.on(Step::AdmissionVote)).is_empty());
+    }
+}
+
 #[test]
 fn r1_11_conclusion_on_or_before_the_meeting() {
     let base = before(Tl::V14, Step::AdmissionVote);
     let at = |d| {
-        let f = CaseFacts { political_review: Some(PoliticalReview { passed: true, concluded_on: d }), ..base.clone() };
+        let f = CaseFacts { political_review: Some(PoliticalReview { passed: Some(true), concluded_on: d }), ..base.clone() };
         check(&f, Step::AdmissionVote, date(2024, 12, 1))
     };
     around(at, date(2024, 12, 1), "R1.11", [None, None, Some(Severity::Block)]);

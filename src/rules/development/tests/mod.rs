@@ -160,7 +160,7 @@ fn complete(tl: Tl) -> CaseFacts {
         name: "张三".to_string(),
         birth_date: date(2000, 5, 2),
         branch_kind: OrgKind::Branch,
-        political_review: Some(PoliticalReview { passed: true, concluded_on: tl.on(Step::PoliticalReview) }),
+        political_review: Some(PoliticalReview { passed: Some(true), concluded_on: tl.on(Step::PoliticalReview) }),
         steps,
         activist_periods: Vec::new(),
         activist_assessments: assessments,
