@@ -42,6 +42,19 @@ pub async fn unanimous(app: &TestApp, case: i64, step_id: &str, on: &str, extra:
 /// probation ends 2026-05-10; approval 2025-06-01) with its conversion application recorded.
 /// `person` is merged into the case's person fields (e.g. an `id_card_no`).
 pub async fn probationary_case(app: &TestApp, name: &str, person: Value) -> i64 {
+    let case = candidate_case(app, name, person, "admission_vote").await;
+    let vote = unanimous(app, case, "admission_vote", "2025-05-10", json!({})).await;
+    ok_step(app, &app.branch, case, vote).await;
+    ok_step(app, &app.branch, case, json!({"step": "approval_talk", "date": "2025-05-20", "details": {"people": ["组织员"]}}))
+        .await;
+    ok_step(app, &app.college, case, json!({"step": "approval", "date": "2025-06-01"})).await;
+    ok_step(app, &app.branch, case, json!({"step": "conversion_application", "date": "2026-04-20"})).await;
+    case
+}
+
+/// A case in the `branch` account's branch (applied 2024-01-10) with every step up to, not
+/// including, `stop_before` recorded (any step id up to `admission_vote`).
+pub async fn candidate_case(app: &TestApp, name: &str, person: Value, stop_before: &str) -> i64 {
     let fx = app.fixtures().await;
     let full = full_members(app, fx.branch).await;
     let mut body = json!({"name": name, "gender": "female", "birth_date": "2003-05-01", "category": "student",
@@ -68,14 +81,11 @@ pub async fn probationary_case(app: &TestApp, name: &str, person: Value) -> i64 
         json!({"step": "pre_review", "date": "2025-04-25"}),
         json!({"step": "application_form", "date": "2025-04-28"}),
     ] {
+        if s["step"] == stop_before {
+            break;
+        }
         ok_step(app, &app.branch, case, s).await;
     }
-    let vote = unanimous(app, case, "admission_vote", "2025-05-10", json!({})).await;
-    ok_step(app, &app.branch, case, vote).await;
-    ok_step(app, &app.branch, case, json!({"step": "approval_talk", "date": "2025-05-20", "details": {"people": ["组织员"]}}))
-        .await;
-    ok_step(app, &app.college, case, json!({"step": "approval", "date": "2025-06-01"})).await;
-    ok_step(app, &app.branch, case, json!({"step": "conversion_application", "date": "2026-04-20"})).await;
     case
 }
 
