@@ -129,7 +129,11 @@ both!(import_cannot_record_a_case_person_as_member, |app| async move {
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["committed"], false, "{r}");
         let e = &r["errors"][0];
-        assert_eq!((e["line"].as_i64(), e["field"].as_str(), e["rule"].as_str()), (Some(2), Some("status"), Some("R1.25")), "{r}");
+        assert_eq!(
+            (e["line"].as_i64(), e["field"].as_str(), e["rule"].as_str()),
+            (Some(2), Some("status"), Some("R1.25")),
+            "{r}"
+        );
         assert!(e["message"].as_str().unwrap().starts_with("第2行："), "{r}");
         assert!(e["message"].as_str().unwrap().contains("发展党员流程"), "{r}");
     }
@@ -213,7 +217,11 @@ both!(member_who_left_is_history_only, |app| async move {
         .await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("member_left")), "{v}");
     let (s, v) = app
-        .post_json(&format!("/api/v1/members/{id}/status"), &app.branch, json!({"special_status": "mobile", "since": "2026-06-01"}))
+        .post_json(
+            &format!("/api/v1/members/{id}/status"),
+            &app.branch,
+            json!({"special_status": "mobile", "since": "2026-06-01"}),
+        )
         .await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("member_left")), "{v}");
 
@@ -226,7 +234,11 @@ both!(member_who_left_is_history_only, |app| async move {
     assert!(profile.contains("id=\"left-note\""));
     assert!(!profile.contains(&format!("action=\"/members/{id}/transfer\"")));
     let r = app
-        .post_form(&format!("/members/{id}/status"), &cookie, &[("_csrf", &csrf), ("special_status", "mobile"), ("since", "2026-06-01")])
+        .post_form(
+            &format!("/members/{id}/status"),
+            &cookie,
+            &[("_csrf", &csrf), ("special_status", "mobile"), ("since", "2026-06-01")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("已于 2026-05-25"), "the reason is shown");

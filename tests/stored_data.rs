@@ -54,15 +54,24 @@ both!(political_review_needs_a_recorded_conclusion, |app| async move {
     // Recording step 10 without its conclusion: 422 naming R1.11 and the field; nothing written.
     let n = app.scalar(&format!("SELECT COUNT(*) AS n FROM development_step WHERE case_id = {case}")).await;
     for details in [json!({}), json!({"passed": null, "note": "已函调"})] {
-        let (s, v) =
-            step(&app, &app.branch, case, json!({"step": "political_review", "date": "2025-04-10", "details": details}))
-                .await;
+        let (s, v) = step(
+            &app,
+            &app.branch,
+            case,
+            json!({"step": "political_review", "date": "2025-04-10", "details": details}),
+        )
+        .await;
         assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.11")), "{v}");
         assert!(v["error"]["fields"]["passed"].as_str().unwrap().contains("政治审查结论"), "{v}");
     }
     assert_eq!(app.scalar(&format!("SELECT COUNT(*) AS n FROM development_step WHERE case_id = {case}")).await, n);
-    ok_step(&app, &app.branch, case, json!({"step": "political_review", "date": "2025-04-10", "details": {"passed": true}}))
-        .await;
+    ok_step(
+        &app,
+        &app.branch,
+        case,
+        json!({"step": "political_review", "date": "2025-04-10", "details": {"passed": true}}),
+    )
+    .await;
     for s in [
         json!({"step": "intensive_training", "date": "2025-04-15", "details": {"training_days": 3, "training_hours": 24}}),
         json!({"step": "committee_review", "date": "2025-04-20"}),
@@ -73,8 +82,11 @@ both!(political_review_needs_a_recorded_conclusion, |app| async move {
     }
     // An old record of step 10 stored without its conclusion (as earlier versions allowed) is
     // not 合格: the admission vote is refused with a finding naming R1.11.
-    exec(&app, &format!("UPDATE development_step SET body = '{{}}' WHERE case_id = {case} AND step = 'political_review'"))
-        .await;
+    exec(
+        &app,
+        &format!("UPDATE development_step SET body = '{{}}' WHERE case_id = {case} AND step = 'political_review'"),
+    )
+    .await;
     let vote = unanimous(&app, case, "admission_vote", "2025-05-10", json!({})).await;
     let (s, v) = step(&app, &app.branch, case, vote.clone()).await;
     assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.11")), "{v}");
@@ -96,12 +108,16 @@ both!(unreadable_step_record_is_an_error, |app| async move {
     let case = candidate_case(&app, "李记实", json!({}), "candidate_determination").await;
     let (s, _) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
     assert_eq!(s, StatusCode::OK);
-    exec(&app, &format!("UPDATE development_step SET body = 'not json' WHERE case_id = {case} AND step = 'talk'")).await;
+    exec(&app, &format!("UPDATE development_step SET body = 'not json' WHERE case_id = {case} AND step = 'talk'"))
+        .await;
     let (s, v) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
     assert_data_error(s, &v);
     // Nor is a step the binary does not know skipped (it could be the one a rule depends on).
-    exec(&app, &format!("UPDATE development_step SET body = '{{}}', step = 'talkk' WHERE case_id = {case} AND step = 'talk'"))
-        .await;
+    exec(
+        &app,
+        &format!("UPDATE development_step SET body = '{{}}', step = 'talkk' WHERE case_id = {case} AND step = 'talk'"),
+    )
+    .await;
     let (s, v) = step(&app, &app.branch, case, json!({"step": "candidate_determination", "date": "2025-03-20"})).await;
     assert_data_error(s, &v);
 });

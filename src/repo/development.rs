@@ -5,10 +5,10 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::domain::enums::Stored;
 use super::Args;
 use crate::auth::scope::Scope;
 use crate::db::Conn;
+use crate::domain::enums::Stored;
 use crate::domain::{MemberStatus, OrgKind, Role};
 use crate::util::{fmt_date, now_rfc3339, parse_date};
 
@@ -457,11 +457,7 @@ pub async fn standings(conn: &mut Conn, member_ids: &[i64]) -> Result<Vec<(i64, 
         ph.join(", ")
     );
     let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok((r.try_get("id")?, r.try_get("name")?, super::enum_col(r, "status")?))
-        })
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?, super::enum_col(r, "status")?))).collect()
 }
 
 /// The member row of a person, if any.

@@ -134,18 +134,13 @@ pub fn check_workflow_fields(
     if reason.is_some_and(|r| !r.trim().is_empty()) {
         return Vec::new();
     }
-    let what: Vec<String> = changed.iter().map(|(o, was, entered)| format!("{}（{was} → {entered}）", o.label)).collect();
+    let what: Vec<String> =
+        changed.iter().map(|(o, was, entered)| format!("{}（{was} → {entered}）", o.label)).collect();
     vec![
-        finding(
-            first,
-            format!(
-                "{who}无发展党员记实，修改其{}须填写修改理由（记入审计日志）",
-                what.join("、")
-            ),
-        )
-        .fact("field", "字段", "reason")
-        .fact("related_field", "相关字段", first.field)
-        .fact("actual", "修改理由", "未填写"),
+        finding(first, format!("{who}无发展党员记实，修改其{}须填写修改理由（记入审计日志）", what.join("、")))
+            .fact("field", "字段", "reason")
+            .fact("related_field", "相关字段", first.field)
+            .fact("actual", "修改理由", "未填写"),
     ]
 }
 
@@ -293,9 +288,8 @@ mod tests {
             gender: Gender::Female,
         };
         let today = date(2026, 6, 1);
-        let judged = |d| {
-            validate_member(&facts(d), today).into_iter().map(|f| (f.rule, f.severity)).collect::<Vec<_>>()
-        };
+        let judged =
+            |d| validate_member(&facts(d), today).into_iter().map(|f| (f.rule, f.severity)).collect::<Vec<_>>();
         assert_eq!(judged(date(2025, 5, 9)), vec![("R1.25".to_string(), Severity::Block)]);
         assert_eq!(judged(date(2025, 5, 10)), vec![]);
         assert_eq!(judged(date(2025, 5, 11)), vec![("R1.24".to_string(), Severity::Warn)]);

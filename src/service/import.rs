@@ -280,7 +280,9 @@ pub async fn import_members(db: &Db, scope: &Scope, bytes: Vec<u8>, dry_run: boo
             errors.push(row_error(
                 p.line,
                 "status",
-                &format!("此人已有发展党员记实，党员类别、入党日期和转正日期由发展党员流程登记，不能通过导入登记：{what}"),
+                &format!(
+                    "此人已有发展党员记实，党员类别、入党日期和转正日期由发展党员流程登记，不能通过导入登记：{what}"
+                ),
                 Some(rule.into()),
             ));
             bad_lines.insert(p.line);

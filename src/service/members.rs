@@ -319,7 +319,8 @@ pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppR
     let before = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
     refuse_left(&before)?;
     let owner = owning_case(&mut w.tx, before.row.person_id).await?;
-    let was = WorkflowFields { status: before.row.status, joined_on: before.row.joined_on, full_on: before.row.full_on };
+    let was =
+        WorkflowFields { status: before.row.status, joined_on: before.row.joined_on, full_on: before.row.full_on };
     // What the workflow owns is judged first: a blank stage or joined date is "not changed" here
     // and reported as missing by `validate`.
     let typed = WorkflowFields {
@@ -334,7 +335,8 @@ pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppR
         }
     }
     let (person, membership) = validate(&input, today)?;
-    let entered = WorkflowFields { status: membership.status, joined_on: membership.joined_on, full_on: membership.full_on };
+    let entered =
+        WorkflowFields { status: membership.status, joined_on: membership.joined_on, full_on: membership.full_on };
     let refused = check_workflow_fields(id, &before.row.name, &was, &entered, owner, reason.as_deref());
     if !refused.is_empty() {
         return Err(AppError::from_findings(refused));

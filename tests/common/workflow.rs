@@ -45,8 +45,13 @@ pub async fn probationary_case(app: &TestApp, name: &str, person: Value) -> i64 
     let case = candidate_case(app, name, person, "admission_vote").await;
     let vote = unanimous(app, case, "admission_vote", "2025-05-10", json!({})).await;
     ok_step(app, &app.branch, case, vote).await;
-    ok_step(app, &app.branch, case, json!({"step": "approval_talk", "date": "2025-05-20", "details": {"people": ["组织员"]}}))
-        .await;
+    ok_step(
+        app,
+        &app.branch,
+        case,
+        json!({"step": "approval_talk", "date": "2025-05-20", "details": {"people": ["组织员"]}}),
+    )
+    .await;
     ok_step(app, &app.college, case, json!({"step": "approval", "date": "2025-06-01"})).await;
     ok_step(app, &app.branch, case, json!({"step": "conversion_application", "date": "2026-04-20"})).await;
     case
@@ -104,8 +109,22 @@ pub async fn member_input(app: &TestApp, id: i64) -> Value {
     let m = &p["member"];
     let mut body = json!({});
     for k in [
-        "name", "gender", "ethnicity", "birth_date", "id_card_no", "staff_no", "education", "title", "category", "phone",
-        "enrollment_year", "status", "joined_on", "full_on", "special_status", "special_status_since",
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_card_no",
+        "staff_no",
+        "education",
+        "title",
+        "category",
+        "phone",
+        "enrollment_year",
+        "status",
+        "joined_on",
+        "full_on",
+        "special_status",
+        "special_status_since",
     ] {
         body[k] = m[k].clone();
     }

@@ -23,10 +23,8 @@ pub(super) async fn facts(
     with_people: bool,
 ) -> AppResult<CaseFacts> {
     let mut f = base_facts(case, overrides);
-    let mut all: Vec<(Step, NaiveDate, StepDetails)> = steps
-        .iter()
-        .map(|s| stored_step(s).map(|(step, d)| (step, s.done_on, d)))
-        .collect::<AppResult<_>>()?;
+    let mut all: Vec<(Step, NaiveDate, StepDetails)> =
+        steps.iter().map(|s| stored_step(s).map(|(step, d)| (step, s.done_on, d))).collect::<AppResult<_>>()?;
     if let Some((step, on, d)) = extra {
         all.push((step, on, d.clone()));
     }

@@ -57,7 +57,10 @@ fn r1_11_review_without_conclusion_blocks() {
 fn r1_11_conclusion_on_or_before_the_meeting() {
     let base = before(Tl::V14, Step::AdmissionVote);
     let at = |d| {
-        let f = CaseFacts { political_review: Some(PoliticalReview { passed: Some(true), concluded_on: d }), ..base.clone() };
+        let f = CaseFacts {
+            political_review: Some(PoliticalReview { passed: Some(true), concluded_on: d }),
+            ..base.clone()
+        };
         check(&f, Step::AdmissionVote, date(2024, 12, 1))
     };
     around(at, date(2024, 12, 1), "R1.11", [None, None, Some(Severity::Block)]);
