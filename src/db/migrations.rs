@@ -357,6 +357,19 @@ const MIGRATIONS: &[Migration] = &[
         )",
         ],
     },
+    Migration {
+        version: 7,
+        name: "development: a justification covers one decision (override keyed to its step record)",
+        statements: &[
+            // The step record (step and round) an override was given for (issue 8 part 6); it never
+            // covers the same rule at another step or in a later round.
+            "ALTER TABLE development_override ADD COLUMN step_id BIGINT REFERENCES development_step(id)",
+            // Existing overrides were inserted just before their step, in the same transaction: the
+            // first step of the case recorded at or after the override is the one it was given for.
+            "UPDATE development_override SET step_id = (SELECT MIN(s.id) FROM development_step s \
+             WHERE s.case_id = development_override.case_id AND s.created_at >= development_override.created_at)",
+        ],
+    },
 ];
 
 /// Applies every migration not yet recorded, each in its own transaction.

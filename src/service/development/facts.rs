@@ -80,7 +80,14 @@ pub(super) async fn facts(
 /// Facts with no step yet.
 pub(super) fn base_facts(case: &CaseRow, overrides: &[OverrideRow]) -> CaseFacts {
     let mut f = CaseFacts::new(case.id, &case.name, case.birth_date, case.org_kind);
-    f.overrides = overrides.iter().map(|o| Override { rule: o.rule.clone(), reason: o.reason.clone() }).collect();
+    // Each override covers the warning of its rule at the step record it was given for.
+    f.overrides = overrides
+        .iter()
+        .filter_map(|o| {
+            let step = Step::parse(o.step.as_deref()?)?;
+            Some(Override { rule: o.rule.clone(), reason: o.reason.clone(), step, round: o.round })
+        })
+        .collect();
     f
 }
 

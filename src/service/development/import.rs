@@ -339,11 +339,10 @@ async fn create_in(
     let warned = super::judge(findings, justification.as_deref())?;
     let person_id = crate::repo::members::insert_person(&mut w.tx, &p).await?;
     let id = repo::insert_case(&mut w.tx, person_id, org.id, &org.path, Stage::Applicant.as_str(), applied_on).await?;
-    for rule in &warned {
-        repo::insert_override(&mut w.tx, id, rule, justification.as_deref().unwrap_or(""), &scope.display_name).await?;
-    }
     let body = serde_json::to_value(&input.details).unwrap_or(serde_json::Value::Null);
-    repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    let step_id =
+        repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    super::insert_overrides(&mut w.tx, scope, id, step_id, &warned, justification.as_deref()).await?;
     audit::append(
         &mut w.tx,
         scope,

@@ -163,6 +163,7 @@ fn complete(tl: Tl) -> CaseFacts {
         political_review: Some(PoliticalReview { passed: true, concluded_on: tl.on(Step::PoliticalReview) }),
         steps,
         activist_periods: Vec::new(),
+        probation_transfer_in: None,
         activist_assessments: assessments,
         mentors: vec![full(11, "李老师")],
         sponsors: vec![full(21, "王一"), full(22, "王二")],
