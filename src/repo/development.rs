@@ -249,10 +249,8 @@ pub async fn overrides_of_cases(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64
     for chunk in ids.chunks(400) {
         let mut args = Args::default();
         let ph: Vec<String> = chunk.iter().map(|id| args.int(*id)).collect();
-        let sql = format!(
-            "SELECT {OVERRIDE_COLS} FROM {OVERRIDE_FROM} WHERE v.case_id IN ({}) ORDER BY v.id",
-            ph.join(", ")
-        );
+        let sql =
+            format!("SELECT {OVERRIDE_COLS} FROM {OVERRIDE_FROM} WHERE v.case_id IN ({}) ORDER BY v.id", ph.join(", "));
         for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
             out.push((r.try_get("case_id")?, override_row(&r)?));
         }
@@ -315,10 +313,7 @@ fn override_row(r: &AnyRow) -> Result<OverrideRow, sqlx::Error> {
 /// The overrides of one case.
 pub async fn overrides(conn: &mut Conn, case_id: i64) -> Result<Vec<OverrideRow>, sqlx::Error> {
     let sql = format!("SELECT {OVERRIDE_COLS} FROM {OVERRIDE_FROM} WHERE v.case_id = $1 ORDER BY v.id");
-    let rows = sqlx::query(&sql)
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(&sql).bind(case_id).fetch_all(&mut *conn).await?;
     rows.iter().map(override_row).collect()
 }
 

@@ -24,6 +24,8 @@ use jiceng::db::Db;
 use jiceng::demo::{self, DEMO_PASSWORD, generate::DemoSpec};
 use jiceng::web::{self, AppState};
 
+pub mod development;
+
 /// Name of the env var holding the PostgreSQL server URL used to create test databases.
 pub const PG_ENV: &str = "JICENG_TEST_PG_URL";
 

@@ -180,12 +180,12 @@ pub(super) fn activist_earliest(
         0
     } else {
         periods
-        .windows(2)
-        .map(|w| match w {
-            [a, b] => a.end.map_or(0, |end| (days_between(end, b.start) - 1).max(0)),
-            _ => 0,
-        })
-        .sum()
+            .windows(2)
+            .map(|w| match w {
+                [a, b] => a.end.map_or(0, |end| (days_between(end, b.start) - 1).max(0)),
+                _ => 0,
+            })
+            .sum()
     };
     let earliest = s
         .period_min(first, months)

@@ -100,9 +100,10 @@ pub fn check_step(
 fn apply_overrides(facts: &CaseFacts, step: Step, out: &mut [Finding]) {
     let round = facts.round(step);
     for finding in out.iter_mut().filter(|x| x.severity == Severity::Warn) {
-        let justified = facts.overrides.iter().find(|o| {
-            o.rule == finding.rule && o.step == step && o.round == round && !o.reason.trim().is_empty()
-        });
+        let justified = facts
+            .overrides
+            .iter()
+            .find(|o| o.rule == finding.rule && o.step == step && o.round == round && !o.reason.trim().is_empty());
         if let Some(o) = justified {
             finding.severity = Severity::Info;
             finding

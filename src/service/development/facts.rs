@@ -218,6 +218,21 @@ pub(super) fn judge(findings: Vec<Finding>, justification: Option<&str>) -> AppR
     Err(e)
 }
 
+/// One override row per warned rule, keyed to the step record it justifies.
+pub(crate) async fn insert_overrides(
+    conn: &mut Conn,
+    scope: &crate::auth::scope::Scope,
+    case_id: i64,
+    step_id: i64,
+    warned: &[String],
+    justification: Option<&str>,
+) -> AppResult<()> {
+    for rule in warned {
+        repo::insert_override(conn, case_id, step_id, rule, justification.unwrap_or(""), &scope.display_name).await?;
+    }
+    Ok(())
+}
+
 /// The stage of the furthest recorded step.
 pub(super) fn stage_of(f: &CaseFacts) -> Stage {
     f.steps.keys().max().map_or(Stage::Applicant, |s| s.stage())

@@ -264,6 +264,7 @@ pub mod record;
 pub mod stats;
 pub mod transfer;
 mod view;
+pub(crate) use facts::insert_overrides;
 use facts::{apply_approvers, base_facts, facts, judge, stage_of};
 pub use view::decision_text;
 use view::view;
@@ -342,21 +343,6 @@ pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<Case
     .await?;
     w.commit().await?;
     Ok(detail)
-}
-
-/// One override row per warned rule, keyed to the step record it justifies.
-pub(crate) async fn insert_overrides(
-    conn: &mut Conn,
-    scope: &Scope,
-    case_id: i64,
-    step_id: i64,
-    warned: &[String],
-    justification: Option<&str>,
-) -> AppResult<()> {
-    for rule in warned {
-        repo::insert_override(conn, case_id, step_id, rule, justification.unwrap_or(""), &scope.display_name).await?;
-    }
-    Ok(())
 }
 
 fn person_missing() -> AppError {

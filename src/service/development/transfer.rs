@@ -19,8 +19,8 @@ use crate::repo::development as case_repo;
 use crate::repo::development_extra::{self as repo, TransferRow};
 use crate::repo::members as members_repo;
 use crate::repo::orgs::OrgRow;
-use crate::service::members;
 use crate::rules::development::{ActivistPeriod, CaseFacts, Step};
+use crate::service::members;
 use crate::service::require_write;
 
 /// A transfer of a case to another branch.
@@ -228,17 +228,25 @@ pub(crate) async fn follow_member(
     if case.org_id == to.id {
         return Ok(false);
     }
-    let same_branch = case_repo::voting_branch_path(conn, case.org_id).await?
-        == case_repo::voting_branch_path(conn, to.id).await?;
+    let same_branch =
+        case_repo::voting_branch_path(conn, case.org_id).await? == case_repo::voting_branch_path(conn, to.id).await?;
     let after = if same_branch {
         case_repo::rehome_case(conn, case_id, to.id, &to.path).await?;
         serde_json::json!({"org_id": to.id})
     } else {
-        let id =
-            repo::insert_transfer(conn, case_id, case.org_id, to.id, &to.path, on, on, Some(reason), &scope.display_name)
-                .await?;
-        serde_json::to_value(repo::transfers(conn, case_id).await?.into_iter().find(|t| t.id == id))
-            .unwrap_or_default()
+        let id = repo::insert_transfer(
+            conn,
+            case_id,
+            case.org_id,
+            to.id,
+            &to.path,
+            on,
+            on,
+            Some(reason),
+            &scope.display_name,
+        )
+        .await?;
+        serde_json::to_value(repo::transfers(conn, case_id).await?.into_iter().find(|t| t.id == id)).unwrap_or_default()
     };
     audit::append(
         conn,
@@ -307,6 +315,20 @@ mod tests {
                 ActivistPeriod { start: d(2024, 10, 1), end: None }
             ]
         );
+    }
+
+    #[test]
+    fn a_move_on_or_after_the_admission_vote_is_a_probationary_transfer_in() {
+        let early = (d(2024, 9, 30), d(2024, 10, 1));
+        let mut f = activist(&[early]);
+        assert_eq!(f.probation_transfer_in, None, "no admission vote yet");
+        f.steps.insert(Step::AdmissionVote, d(2025, 5, 10));
+        apply(&mut f, &[early]);
+        assert_eq!(f.probation_transfer_in, None, "an activist's move is not R1.27");
+        apply(&mut f, &[early, (d(2025, 5, 9), d(2025, 5, 12))]);
+        assert_eq!(f.probation_transfer_in, None, "left the day before the vote");
+        apply(&mut f, &[early, (d(2025, 5, 10), d(2025, 5, 12)), (d(2025, 12, 1), d(2025, 12, 1))]);
+        assert_eq!(f.probation_transfer_in, Some(d(2025, 12, 1)), "the latest arrival");
     }
 
     #[test]

@@ -174,7 +174,12 @@ fn r1_4_same_rule_under_both_versions() {
 #[test]
 fn override_turns_a_warning_into_info_with_the_reason() {
     let mut f = before(Tl::V14, Step::Talk);
-    f.overrides = vec![Override { rule: "R1.4".into(), reason: "申请人赴外地实习，返校后谈话".into(), step: Step::Talk, round: 0 }];
+    f.overrides = vec![Override {
+        rule: "R1.4".into(),
+        reason: "申请人赴外地实习，返校后谈话".into(),
+        step: Step::Talk,
+        round: 0,
+    }];
     let v = check(&f, Step::Talk, date(2023, 4, 11));
     let x = one(&v, "R1.4");
     assert_eq!(x.severity, Severity::Info);

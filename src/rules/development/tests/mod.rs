@@ -18,6 +18,7 @@ mod early;
 mod outcome;
 mod probation;
 mod steps;
+mod transfer_in;
 mod vote;
 
 /// A date.
