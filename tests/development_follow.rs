@@ -190,3 +190,71 @@ both!(a_justification_does_not_cover_the_next_round, |app| async move {
     assert!(html.contains("针对第24步「上级党委审批（转正）」：</span>党委换届"), "round 1 on the page: {part}");
     assert!(html.contains("针对第24步「上级党委审批（转正）」（第2轮）：</span>第二轮"), "round 2 on the page");
 });
+
+/// An activist since 2024-03-01 in the `branch` account's branch who moved to the sibling branch,
+/// leaving 2024-09-30 and arriving 2024-10-21 (20 days in transit), assessed in both.
+async fn moved_activist(app: &TestApp, name: &str) -> i64 {
+    let fx = app.fixtures().await;
+    let mentor = app.full_member_ids(fx.branch).await[0];
+    let (s, v) = app
+        .post_json(
+            "/api/v1/development/cases",
+            &app.college,
+            json!({"name": name, "gender": "male", "birth_date": "2003-05-01", "category": "student", "org_id": fx.branch,
+                   "applied_on": "2024-01-10"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let case = v["id"].as_i64().unwrap();
+    for s in [
+        json!({"step": "talk", "date": "2024-01-20"}),
+        json!({"step": "activist_recommendation", "date": "2024-03-01"}),
+        json!({"step": "activist_filing", "date": "2024-03-05"}),
+        json!({"step": "mentor_assignment", "date": "2024-03-05", "details": {"mentor_ids": [mentor]}}),
+        json!({"step": "activist_education", "date": "2024-08-20"}),
+    ] {
+        app.ok_case_step(&app.college, case, s).await;
+    }
+    let body = json!({"to_org_id": fx.sibling_branch, "left_on": "2024-09-30", "arrived_on": "2024-10-21"});
+    let (s, v) = app.post_json(&format!("/api/v1/development/cases/{case}/transfer"), &app.college, body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    app.ok_case_step(&app.college, case, json!({"step": "activist_education", "date": "2025-02-10"})).await;
+    case
+}
+
+async fn earliest_listing(app: &TestApp, case: i64) -> String {
+    let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.college).await;
+    let due = d["due"].as_array().unwrap();
+    // Today's rule set (2026) shows the listing as `candidate_filing` (consent and 公示 first).
+    let x = due
+        .iter()
+        .find(|x| x["step"] == "candidate_determination" || x["step"] == "candidate_filing")
+        .unwrap_or_else(|| panic!("{d}"));
+    x["earliest"].as_str().unwrap().to_string()
+}
+
+both!(transit_days_count_setting_both_ways, |app| async move {
+    let (a, b) = (moved_activist(&app, "途中甲").await, moved_activist(&app, "途中乙").await);
+    // Default (R1.9 stricter reading): the 20 days in transit do not count.
+    let (_, defaults) = app.get("/api/v1/settings/development", &app.admin).await;
+    assert_eq!(defaults["transit_days_count"], false, "{defaults}");
+    assert_eq!(earliest_listing(&app, a).await, "2025-03-21");
+    let (s, v) = app.case_step(&app.college, a, json!({"step": "candidate_determination", "date": "2025-03-20"})).await;
+    assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.8")), "{v}");
+    app.ok_case_step(&app.college, a, json!({"step": "candidate_determination", "date": "2025-03-21"})).await;
+    // The school counts the days in transit: the year is complete on 2025-03-01.
+    let mut on = defaults.clone();
+    on["transit_days_count"] = json!(true);
+    let (s, v) = app.put_json("/api/v1/settings/development", &app.admin, on).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(earliest_listing(&app, b).await, "2025-03-01");
+    let (s, v) = app.case_step(&app.college, b, json!({"step": "candidate_determination", "date": "2025-02-28"})).await;
+    assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.8")), "{v}");
+    assert!(!v.to_string().contains("不计入"), "{v}");
+    app.ok_case_step(&app.college, b, json!({"step": "candidate_determination", "date": "2025-03-01"})).await;
+    // The settings page offers the choice with its reasoning.
+    let (cookie, _) = app.web_login("admin").await;
+    let html = app.page("/admin/settings", &cookie).await.text();
+    assert!(html.contains("name=\"transit_days_count\"") && html.contains("培养教育时间可以连续计算"), "settings page");
+    assert!(html.contains("<option value=\"true\" selected>计入"), "the stored choice is shown");
+});
