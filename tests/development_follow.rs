@@ -258,3 +258,42 @@ both!(transit_days_count_setting_both_ways, |app| async move {
     assert!(html.contains("name=\"transit_days_count\"") && html.contains("培养教育时间可以连续计算"), "settings page");
     assert!(html.contains("<option value=\"true\" selected>计入"), "the stored choice is shown");
 });
+
+both!(migration_7_matches_old_overrides_to_their_step, |app| async move {
+    let fx = app.fixtures().await;
+    let (s, v) = app
+        .post_json(
+            "/api/v1/development/cases",
+            &app.college,
+            json!({"name": "旧说明", "gender": "male", "birth_date": "2003-05-01", "category": "student", "org_id": fx.branch,
+                   "applied_on": "2024-01-10"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let case = v["id"].as_i64().unwrap();
+    // The talk more than a month after the application (R1.4), justified.
+    let talk = json!({"step": "talk", "date": "2024-03-01", "justification": "申请人实习"});
+    app.ok_case_step(&app.college, case, talk).await;
+    let talk_id =
+        app.scalar(&format!("SELECT id AS n FROM development_step WHERE case_id = {case} AND step = 'talk'")).await;
+    // As a database from before migration 7 had it: no step on the override, the application
+    // recorded earlier, the talk and the override in the same second.
+    for sql in [
+        format!("UPDATE development_override SET step_id = NULL WHERE case_id = {case}"),
+        format!(
+            "UPDATE development_step SET created_at = '2024-01-10T02:00:00Z' WHERE case_id = {case} AND step = 'application'"
+        ),
+        format!(
+            "UPDATE development_step SET created_at = '2024-03-01T02:00:00Z' WHERE case_id = {case} AND step = 'talk'"
+        ),
+        format!("UPDATE development_override SET created_at = '2024-03-01T02:00:00Z' WHERE case_id = {case}"),
+        jiceng::db::migrations::OVERRIDE_STEP_BACKFILL.to_string(),
+    ] {
+        sqlx::query(&sql).execute(&app.db.pool).await.unwrap();
+    }
+    let (_, d) = app.get(&format!("/api/v1/development/cases/{case}"), &app.college).await;
+    let o = &d["overrides"][0];
+    assert_eq!((o["step_id"].as_i64(), o["step"].as_str()), (Some(talk_id), Some("talk")), "{d}");
+    let f = d["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "R1.4").unwrap().clone();
+    assert_eq!(f["severity"], "info", "the old justification still covers its own step: {f}");
+});

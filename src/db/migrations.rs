@@ -366,11 +366,16 @@ const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE development_override ADD COLUMN step_id BIGINT REFERENCES development_step(id)",
             // Existing overrides were inserted just before their step, in the same transaction: the
             // first step of the case recorded at or after the override is the one it was given for.
-            "UPDATE development_override SET step_id = (SELECT MIN(s.id) FROM development_step s \
-             WHERE s.case_id = development_override.case_id AND s.created_at >= development_override.created_at)",
+            OVERRIDE_STEP_BACKFILL,
         ],
     },
 ];
+
+/// Migration 7's backfill: an override from before it covers the first step of its case recorded at
+/// or after it (overrides were written just before their step, in the same transaction).
+pub const OVERRIDE_STEP_BACKFILL: &str = "UPDATE development_override SET step_id = (SELECT MIN(s.id) FROM development_step s \
+     WHERE s.case_id = development_override.case_id AND s.created_at >= development_override.created_at) \
+     WHERE step_id IS NULL";
 
 /// Applies every migration not yet recorded, each in its own transaction.
 pub async fn run(db: &Db) -> anyhow::Result<()> {
