@@ -323,6 +323,17 @@ impl TestApp {
         }
     }
 
+    /// API login as seen from a client address (the listener's connect info).
+    pub async fn login_from(&self, addr: std::net::IpAddr, username: &str, password: &str) -> (StatusCode, Value) {
+        let mut r = req(Method::POST, "/api/v1/auth/login", None)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({"username": username, "password": password}).to_string()))
+            .unwrap();
+        r.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(addr, 40000)));
+        let resp = self.request(r).await;
+        (resp.status, resp.json())
+    }
+
     /// `/api/v1/me` of a token.
     pub async fn me(&self, token: &str) -> Value {
         let (s, v) = self.get("/api/v1/me", token).await;
