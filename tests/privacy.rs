@@ -72,6 +72,11 @@ both!(over_long_text_is_refused_with_its_limit, |app| async move {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(fields(&v), vec!["sort"]);
+    // The forms carry the same limit, so a browser never sends more.
+    let (cookie, _) = app.web_login("college").await;
+    let html = app.page("/members/new", &cookie).await.text();
+    let tag = html.split("<input").find(|t| t.contains("name=\"name\"")).unwrap();
+    assert!(tag.contains(&format!("maxlength=\"{limit}\"")), "{tag}");
     // Exactly at the limit the guard lets it through (the service then decides).
     let (s, v) = app.get(&format!("/api/v1/members?q={}", "文".repeat(100)), &app.admin).await;
     assert_eq!(s, StatusCode::OK, "{v}");

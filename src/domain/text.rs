@@ -19,7 +19,7 @@ const LIMITS: &[(&str, usize)] = &[
     ("display_name", 100),
     ("username", 100),
     ("person", 100),
-    ("people", 100),
+    ("people", 500),
     ("raised_by", 100),
     ("title", 100),
     ("document", 100),
@@ -27,6 +27,7 @@ const LIMITS: &[(&str, usize)] = &[
     ("actor", 100),
     // Notes, minutes, reasons and bodies.
     ("note", 5000),
+    ("details", 5000),
     ("notes", 5000),
     ("minutes", 10000),
     ("body", 10000),
