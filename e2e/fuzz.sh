@@ -100,7 +100,8 @@ fuzz_one() {
   local rc=0
   # Logout would revoke the token the run uses; everything else is fuzzed. A hard timeout
   # bounds the run even if the tool's own budget is exceeded.
-  timeout --signal=INT --kill-after=15 "$((SECONDS_PER_BACKEND + 30))" \
+  # Run from the report directory: schemathesis keeps its cache (.schemathesis/) in the cwd.
+  (cd "$out" && timeout --signal=INT --kill-after=15 "$((SECONDS_PER_BACKEND + 30))" \
     st run "$base/api/v1/openapi.json" \
       --url "$base" \
       -H "Authorization: Bearer $token" \
@@ -115,7 +116,7 @@ fuzz_one() {
       --suppress-health-check all \
       --warnings off \
       --report junit --report-dir "$out" \
-      </dev/null >"$out/schemathesis.log" 2>&1 || rc=$?
+      </dev/null >"$out/schemathesis.log" 2>&1) || rc=$?
   tail -n 40 "$out/schemathesis.log"
   if grep -q "internal error\|panicked" "$out/server.log"; then
     echo "fuzz: $backend: the server log shows internal errors:" >&2
