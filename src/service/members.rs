@@ -58,6 +58,7 @@ pub struct MemberInput {
 
 /// Move a member to another branch inside the university (组织关系转接).
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = MemberTransferInput)]
 pub struct TransferInput {
     /// Target branch or group.
     pub to_org_id: i64,

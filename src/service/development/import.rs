@@ -392,10 +392,12 @@ async fn exec(w: &mut WriteTx, sql: &str) -> AppResult<()> {
 /// Reads and replays an upload of existing cases; commits only when `!dry_run` and no row failed.
 pub async fn import_cases(db: &Db, scope: &Scope, bytes: Vec<u8>, dry_run: bool) -> AppResult<ImportReport> {
     require_write(scope)?;
-    let table = tokio::task::spawn_blocking(move || excel::read_table(&bytes, DEVELOPMENT_COLUMNS, MAX_CASE_ROWS))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(excel_error)?;
+    let table = tokio::task::spawn_blocking(move || {
+        excel::read_table(&bytes, DEVELOPMENT_COLUMNS, MAX_CASE_ROWS).and_then(excel::Table::require_rows)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(excel_error)?;
     let mut w = db.begin_write().await?;
     let cfg = rule_config(db, &mut w.tx).await?;
     let mut orgs: HashMap<String, Vec<OrgRow>> = HashMap::new();

@@ -26,6 +26,7 @@ use crate::service::require_write;
 /// A transfer of a case to another branch.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = CaseTransferInput)]
 pub struct TransferInput {
     /// The receiving 党支部 (or 党小组).
     pub to_org_id: Option<i64>,
