@@ -201,7 +201,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = crate::web::router(crate::web::AppState::new(database, secure_cookies));
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             eprintln!("jiceng 已启动：http://{}/  （API 文档：/api/docs/）", listener.local_addr()?);
-            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(shutdown())
+                .await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Init { db, name, established_on } => {

@@ -37,11 +37,15 @@ both!(lockout_after_five_failures, |app| async move {
             app.post_json("/api/v1/auth/login", "", json!({"username": "college", "password": "wrong-pass1"})).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}: {v}");
     }
-    // Locked now: even the right password is refused with 429.
+    // Locked now: even the right password is refused, with the answer of an unknown name (a
+    // locked account cannot be told from a missing one).
     let (s, v) =
         app.post_json("/api/v1/auth/login", "", json!({"username": "college", "password": DEMO_PASSWORD})).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
-    assert_eq!(v["error"]["code"], "too_many_requests");
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(v["error"]["code"], "invalid_credentials");
+    let (s2, unknown) =
+        app.post_json("/api/v1/auth/login", "", json!({"username": "nobody", "password": DEMO_PASSWORD})).await;
+    assert_eq!((s2, &unknown), (s, &v));
     // Other accounts are not affected.
     assert!(app.login_token("branch", DEMO_PASSWORD).await.is_ok());
     // The failures are in the audit log.

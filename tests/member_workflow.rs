@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use common::workflow::*;
 use common::*;
 
 fn err_rule(v: &serde_json::Value) -> Option<&str> {
@@ -18,10 +17,10 @@ fn err_rule(v: &serde_json::Value) -> Option<&str> {
 }
 
 both!(case_member_stage_and_dates_are_the_workflow_s, |app| async move {
-    let case = probationary_case(&app, "钱预备", json!({})).await;
-    let id = member_of_case(&app, case).await;
+    let case = app.probationary_case("钱预备", 2024).await;
+    let id = app.member_of_case(case).await;
     let path = format!("/api/v1/members/{id}");
-    let keep = member_input(&app, id).await;
+    let keep = app.member_input(id).await;
     assert_eq!((keep["status"].as_str(), keep["joined_on"].as_str()), (Some("probationary"), Some("2025-05-10")));
     let audit = app.audit_count().await;
 
@@ -46,7 +45,7 @@ both!(case_member_stage_and_dates_are_the_workflow_s, |app| async move {
     let (s, v) = app.put_json(&path, &app.branch, b).await;
     assert_eq!((s, err_rule(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.23")), "{v}");
     assert!(v["error"]["fields"]["joined_on"].is_string(), "{v}");
-    assert_eq!(member_input(&app, id).await, keep, "nothing written");
+    assert_eq!(app.member_input(id).await, keep, "nothing written");
     assert_eq!(app.audit_count().await, audit);
 
     // Other fields stay editable.
@@ -57,17 +56,11 @@ both!(case_member_stage_and_dates_are_the_workflow_s, |app| async move {
     assert_eq!((v["phone"].as_str(), v["status"].as_str()), (Some("13900139000"), Some("probationary")));
 
     // The conversion itself goes through the workflow and sets 党龄 from the end of probation.
-    for s in [
-        json!({"step": "group_assignment", "date": "2025-06-05"}),
-        json!({"step": "oath", "date": "2025-06-20"}),
-        json!({"step": "probation_education", "date": "2025-12-01"}),
-    ] {
-        ok_step(&app, &app.branch, case, s).await;
-    }
-    let vote = unanimous(&app, case, "conversion_vote", "2026-05-11", json!({"outcome": "conversion"})).await;
-    ok_step(&app, &app.branch, case, vote).await;
-    ok_step(&app, &app.college, case, json!({"step": "conversion_approval", "date": "2026-05-20"})).await;
-    let converted = member_input(&app, id).await;
+    let vote =
+        app.unanimous_vote(&app.branch, case, "conversion_vote", "2026-05-11", json!({"outcome": "conversion"})).await;
+    app.ok_case_step(&app.branch, case, vote).await;
+    app.ok_case_step(&app.college, case, json!({"step": "conversion_approval", "date": "2026-05-20"})).await;
+    let converted = app.member_input(id).await;
     assert_eq!((converted["status"].as_str(), converted["full_on"].as_str()), (Some("full"), Some("2026-05-10")));
     // After conversion the 党龄 date is still the workflow's, one day either way.
     for d in ["2026-05-09", "2026-05-11"] {
@@ -81,9 +74,9 @@ both!(case_member_stage_and_dates_are_the_workflow_s, |app| async move {
 });
 
 both!(case_member_edit_form_keeps_typed_values, |app| async move {
-    let case = probationary_case(&app, "孙表单", json!({})).await;
-    let id = member_of_case(&app, case).await;
-    let keep = member_input(&app, id).await;
+    let case = app.probationary_case("孙表单", 2024).await;
+    let id = app.member_of_case(case).await;
+    let keep = app.member_input(id).await;
     let (cookie, csrf) = app.web_login("branch").await;
     let page = app.page(&format!("/members/{id}/edit"), &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -112,13 +105,19 @@ both!(case_member_edit_form_keeps_typed_values, |app| async move {
     assert!(html.contains("<option value=\"full\" selected>"), "typed stage kept");
     assert!(html.contains("value=\"2026-05-10\""), "typed full date kept");
     assert!(html.contains("value=\"13700137000\""), "typed phone kept");
-    assert_eq!(member_input(&app, id).await, keep, "nothing written");
+    assert_eq!(app.member_input(id).await, keep, "nothing written");
 });
 
 both!(import_cannot_record_a_case_person_as_member, |app| async move {
     let fx = app.fixtures().await;
     let card = id_card("110108", NaiveDate::from_ymd_opt(2003, 5, 1).unwrap(), false, 57);
-    probationary_case(&app, "周导入", json!({"id_card_no": card})).await;
+    let case = app.probationary_case("周导入", 2024).await;
+    // The 身份证号 is a person field, editable on a case member (birth date and gender match).
+    let id = app.member_of_case(case).await;
+    let mut b = app.member_input(id).await;
+    b["id_card_no"] = json!(card);
+    let (s, v) = app.put_json(&format!("/api/v1/members/{id}"), &app.branch, b).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let total = app.member_total().await;
     let csv = format!(
         "姓名,身份证号,人员类别,所在党支部,党员类别,入党日期,转正日期\n周导入,{card},学生,{},正式党员,2025-05-10,2026-05-10\n",
@@ -150,7 +149,7 @@ both!(historic_member_change_needs_a_recorded_reason, |app| async move {
     assert_eq!(s, StatusCode::OK, "{v}");
     let id = v["id"].as_i64().unwrap();
     let path = format!("/api/v1/members/{id}");
-    let keep = member_input(&app, id).await;
+    let keep = app.member_input(id).await;
     let audit = app.audit_count().await;
 
     let mut b = keep.clone();
@@ -170,7 +169,7 @@ both!(historic_member_change_needs_a_recorded_reason, |app| async move {
     let (s, v) = app.put_json(&path, &app.branch, early).await;
     assert_eq!((s, err_rule(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.25")), "{v}");
     assert!(v["error"]["fields"]["full_on"].is_string(), "{v}");
-    assert_eq!(member_input(&app, id).await, keep, "nothing written");
+    assert_eq!(app.member_input(id).await, keep, "nothing written");
     assert_eq!(app.audit_count().await, audit);
 
     // With a reason: saved, and the reason is in the audit row and the status history.
@@ -194,12 +193,14 @@ both!(historic_member_change_needs_a_recorded_reason, |app| async move {
 
 both!(member_who_left_is_history_only, |app| async move {
     let fx = app.fixtures().await;
-    let case = probationary_case(&app, "郑取消", json!({})).await;
-    let vote = unanimous(&app, case, "conversion_vote", "2026-05-11", json!({"outcome": "probation_cancelled"})).await;
-    ok_step(&app, &app.branch, case, vote).await;
-    ok_step(&app, &app.college, case, json!({"step": "conversion_approval", "date": "2026-05-25"})).await;
-    let id = member_of_case(&app, case).await;
-    let keep = member_input(&app, id).await;
+    let case = app.probationary_case("郑取消", 2024).await;
+    let vote = app
+        .unanimous_vote(&app.branch, case, "conversion_vote", "2026-05-11", json!({"outcome": "probation_cancelled"}))
+        .await;
+    app.ok_case_step(&app.branch, case, vote).await;
+    app.ok_case_step(&app.college, case, json!({"step": "conversion_approval", "date": "2026-05-25"})).await;
+    let id = app.member_of_case(case).await;
+    let keep = app.member_input(id).await;
     let audit = app.audit_count().await;
 
     let mut b = keep.clone();
@@ -259,6 +260,6 @@ both!(member_who_left_is_history_only, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("不能再修改、转接或变更状态"));
-    assert_eq!(member_input(&app, id).await, keep, "nothing written");
+    assert_eq!(app.member_input(id).await, keep, "nothing written");
     assert_eq!(app.audit_count().await, audit);
 });

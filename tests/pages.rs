@@ -19,34 +19,18 @@ both!(login_page_and_form, |app| async move {
     assert!(r.status.is_redirection());
     assert_eq!(r.header("location").as_deref(), Some("/login?next=%2Fmembers%3Fq%3Dx"));
     // A wrong password re-renders the form with the username kept.
-    let r = app
-        .post_raw("/login", "", "application/x-www-form-urlencoded", b"username=college&password=nope12345".to_vec())
-        .await;
+    let r = app.post_login(&[("username", "college"), ("password", "nope12345")]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.text().contains("value=\"college\""));
     assert!(r.text().contains("用户名或密码错误"));
     // The right one sets an HttpOnly, SameSite session cookie and redirects to `next` (local only).
-    let r = app
-        .post_raw(
-            "/login",
-            "",
-            "application/x-www-form-urlencoded",
-            b"username=college&password=jiceng2026&next=%2Forgs".to_vec(),
-        )
-        .await;
+    let r = app.post_login(&[("username", "college"), ("password", "jiceng2026"), ("next", "/orgs")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.header("location").as_deref(), Some("/orgs"));
     let cookie = r.header("set-cookie").unwrap();
     assert!(cookie.starts_with("jiceng_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    let r = app
-        .post_raw(
-            "/login",
-            "",
-            "application/x-www-form-urlencoded",
-            b"username=college&password=jiceng2026&next=%2F%2Fevil.example".to_vec(),
-        )
-        .await;
+    let r = app.post_login(&[("username", "college"), ("password", "jiceng2026"), ("next", "//evil.example")]).await;
     assert_eq!(r.header("location").as_deref(), Some("/"), "no open redirect");
 });
 

@@ -8,7 +8,6 @@ mod common;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use common::workflow::*;
 use common::*;
 
 async fn exec(app: &TestApp, sql: &str) {
@@ -50,23 +49,18 @@ both!(unknown_stored_values_are_errors_not_defaults, |app| async move {
 });
 
 both!(political_review_needs_a_recorded_conclusion, |app| async move {
-    let case = candidate_case(&app, "王政审", json!({}), "political_review").await;
+    let case = app.candidate_case("王政审", 2024, "political_review").await;
     // Recording step 10 without its conclusion: 422 naming R1.11 and the field; nothing written.
     let n = app.scalar(&format!("SELECT COUNT(*) AS n FROM development_step WHERE case_id = {case}")).await;
     for details in [json!({}), json!({"passed": null, "note": "已函调"})] {
-        let (s, v) = step(
-            &app,
-            &app.branch,
-            case,
-            json!({"step": "political_review", "date": "2025-04-10", "details": details}),
-        )
-        .await;
+        let (s, v) = app
+            .case_step(&app.branch, case, json!({"step": "political_review", "date": "2025-04-10", "details": details}))
+            .await;
         assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.11")), "{v}");
         assert!(v["error"]["fields"]["passed"].as_str().unwrap().contains("政治审查结论"), "{v}");
     }
     assert_eq!(app.scalar(&format!("SELECT COUNT(*) AS n FROM development_step WHERE case_id = {case}")).await, n);
-    ok_step(
-        &app,
+    app.ok_case_step(
         &app.branch,
         case,
         json!({"step": "political_review", "date": "2025-04-10", "details": {"passed": true}}),
@@ -78,7 +72,7 @@ both!(political_review_needs_a_recorded_conclusion, |app| async move {
         json!({"step": "pre_review", "date": "2025-04-25"}),
         json!({"step": "application_form", "date": "2025-04-28"}),
     ] {
-        ok_step(&app, &app.branch, case, s).await;
+        app.ok_case_step(&app.branch, case, s).await;
     }
     // An old record of step 10 stored without its conclusion (as earlier versions allowed) is
     // not 合格: the admission vote is refused with a finding naming R1.11.
@@ -87,8 +81,8 @@ both!(political_review_needs_a_recorded_conclusion, |app| async move {
         &format!("UPDATE development_step SET body = '{{}}' WHERE case_id = {case} AND step = 'political_review'"),
     )
     .await;
-    let vote = unanimous(&app, case, "admission_vote", "2025-05-10", json!({})).await;
-    let (s, v) = step(&app, &app.branch, case, vote.clone()).await;
+    let vote = app.unanimous_vote(&app.branch, case, "admission_vote", "2025-05-10", json!({})).await;
+    let (s, v) = app.case_step(&app.branch, case, vote.clone()).await;
     assert_eq!((s, v["error"]["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("R1.11")), "{v}");
     let f = v["error"]["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "R1.11").unwrap();
     assert!(f["message_zh"].as_str().unwrap().contains("未记载结论"), "{f}");
@@ -101,11 +95,11 @@ both!(political_review_needs_a_recorded_conclusion, |app| async move {
         ),
     )
     .await;
-    ok_step(&app, &app.branch, case, vote).await;
+    app.ok_case_step(&app.branch, case, vote).await;
 });
 
 both!(unreadable_step_record_is_an_error, |app| async move {
-    let case = candidate_case(&app, "李记实", json!({}), "candidate_determination").await;
+    let case = app.candidate_case("李记实", 2024, "candidate_determination").await;
     let (s, _) = app.get(&format!("/api/v1/development/cases/{case}"), &app.branch).await;
     assert_eq!(s, StatusCode::OK);
     exec(&app, &format!("UPDATE development_step SET body = 'not json' WHERE case_id = {case} AND step = 'talk'"))
@@ -118,6 +112,7 @@ both!(unreadable_step_record_is_an_error, |app| async move {
         &format!("UPDATE development_step SET body = '{{}}', step = 'talkk' WHERE case_id = {case} AND step = 'talk'"),
     )
     .await;
-    let (s, v) = step(&app, &app.branch, case, json!({"step": "candidate_determination", "date": "2025-03-20"})).await;
+    let (s, v) =
+        app.case_step(&app.branch, case, json!({"step": "candidate_determination", "date": "2025-03-20"})).await;
     assert_data_error(s, &v);
 });

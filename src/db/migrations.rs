@@ -357,7 +357,25 @@ const MIGRATIONS: &[Migration] = &[
         )",
         ],
     },
+    Migration {
+        version: 7,
+        name: "development: a justification covers one decision (override keyed to its step record)",
+        statements: &[
+            // The step record (step and round) an override was given for (issue 8 part 6); it never
+            // covers the same rule at another step or in a later round.
+            "ALTER TABLE development_override ADD COLUMN step_id BIGINT REFERENCES development_step(id)",
+            // Existing overrides were inserted just before their step, in the same transaction: the
+            // first step of the case recorded at or after the override is the one it was given for.
+            OVERRIDE_STEP_BACKFILL,
+        ],
+    },
 ];
+
+/// Migration 7's backfill: an override from before it covers the first step of its case recorded at
+/// or after it (overrides were written just before their step, in the same transaction).
+pub const OVERRIDE_STEP_BACKFILL: &str = "UPDATE development_override SET step_id = (SELECT MIN(s.id) FROM development_step s \
+     WHERE s.case_id = development_override.case_id AND s.created_at >= development_override.created_at) \
+     WHERE step_id IS NULL";
 
 /// Applies every migration not yet recorded, each in its own transaction.
 pub async fn run(db: &Db) -> anyhow::Result<()> {

@@ -151,10 +151,78 @@ pub fn mask(s: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// Masks every 身份证号 (15 or 18 characters: digits, the last may be `X`) and every 11-digit
+/// mobile number (starting with 1) found inside free text, as [`mask`] and [`mask_phone`] do;
+/// used where stored text (audit before/after values) is shown to roles that see masked data.
+pub fn mask_in_text(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let is_run = |c: char| c.is_ascii_digit() || c == 'X' || c == 'x';
+        if !is_run(chars.get(i).copied().unwrap_or(' ')) {
+            out.extend(chars.get(i));
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars.get(i).is_some_and(|c| is_run(*c)) {
+            i += 1;
+        }
+        let run: String = chars.get(start..i).unwrap_or_default().iter().collect();
+        let digits_but_last = run.chars().take(run.chars().count().saturating_sub(1)).all(|c| c.is_ascii_digit());
+        let all_digits = run.chars().all(|c| c.is_ascii_digit());
+        match run.chars().count() {
+            15 | 18 if digits_but_last => out.push_str(&mask(&run)),
+            11 if all_digits && run.starts_with('1') => out.push_str(&mask_phone(&run)),
+            _ => out.push_str(&run),
+        }
+    }
+    out
+}
+
+/// Masks a JSON document's personal data for roles that see masked data: `id_card_no` and
+/// `phone` values, and any 身份证号 or mobile number inside other strings ([`mask_in_text`]).
+pub fn mask_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = mask_in_text(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_json),
+        serde_json::Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                match (k.as_str(), &*item) {
+                    ("id_card_no", serde_json::Value::String(s)) if !s.contains('*') => *item = mask(s).into(),
+                    ("phone", serde_json::Value::String(s)) if !s.contains('*') => *item = mask_phone(s).into(),
+                    _ => mask_json(item),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_inside_text_and_json() {
+        assert_eq!(mask_in_text("身份证号 11010519491231002X 已改"), "身份证号 110***********002X 已改");
+        assert_eq!(mask_in_text("电话13812345678"), "电话138****5678");
+        // Other numbers (dates, ids, 12-digit runs) stay.
+        assert_eq!(mask_in_text("2026-05-11 编号 123456789012"), "2026-05-11 编号 123456789012");
+        let mut v = serde_json::json!({
+            "person": {"id_card_no": "11010519491231002X", "phone": "0791-8888", "name": "张三"},
+            "old_value": "13812345678",
+            "list": [{"phone": "13912345678"}]
+        });
+        mask_json(&mut v);
+        assert_eq!(v["person"]["id_card_no"], "110***********002X");
+        assert_eq!(v["person"]["phone"], "*****8888");
+        assert_eq!(v["person"]["name"], "张三");
+        assert_eq!(v["old_value"], "138****5678");
+        assert_eq!(v["list"][0]["phone"], "139****5678");
+    }
 
     /// Appends the correct check character to 17 digits.
     fn complete(first17: &str) -> String {

@@ -2,5 +2,6 @@
 
 pub mod enums;
 pub mod idcard;
+pub mod text;
 
 pub use enums::*;

@@ -92,6 +92,14 @@ pub struct Table {
     pub rows: Vec<RawRow>,
 }
 
+impl Table {
+    /// The table, or a layout error when the file has a header but no data row (an import of
+    /// nothing says so instead of answering an empty success).
+    pub fn require_rows(self) -> Result<Table, ExcelError> {
+        if self.rows.is_empty() { Err(ExcelError::Layout("文件中没有数据行".to_string())) } else { Ok(self) }
+    }
+}
+
 /// One data row of an upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRow {

@@ -90,6 +90,15 @@ fn build_table(grid: Vec<GridRow>, columns: &'static [ColumnSpec], max_rows: usi
             (!cells.is_empty()).then_some(RawRow { line: row.line, cells })
         })
         .collect();
+    // Imported cells follow the same text policy as every other input (no NUL, the field's limit).
+    for row in &rows {
+        for (key, text) in &row.cells {
+            if let Err(e) = crate::domain::text::check(key, text) {
+                let header = columns.iter().find(|c| c.key == *key).map_or(*key, |c| c.header);
+                return Err(ExcelError::Layout(format!("第{}行「{header}」{}", row.line, e.message_zh())));
+            }
+        }
+    }
     if rows.len() > max_rows {
         return Err(ExcelError::Layout(format!("文件共 {} 行，超过上限 {} 行", rows.len(), max_rows)));
     }

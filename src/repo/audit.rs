@@ -145,12 +145,11 @@ pub async fn list(conn: &mut Conn, scope: &Scope, f: &AuditFilter) -> Result<(Ve
         wh.push(format!("entity_id = {}", args.int(id)));
     }
     let where_sql = wh.join(" AND ");
-    let page = f.page.unwrap_or(1).max(1);
     let count_sql = format!("SELECT COUNT(*) AS n FROM audit_event WHERE {where_sql}");
     let total: i64 = args.bind(sqlx::query(&count_sql)).fetch_one(&mut *conn).await?.try_get("n")?;
     let sql = format!(
         "SELECT id, at, actor_name, action, entity, entity_id, summary, before_json, after_json FROM audit_event WHERE {where_sql} ORDER BY id DESC LIMIT 50 OFFSET {}",
-        (page - 1) * 50
+        super::page_offset(f.page, 50)
     );
     let q = args.bind(sqlx::query(&sql));
     let rows = q
@@ -171,7 +170,25 @@ pub async fn list(conn: &mut Conn, scope: &Scope, f: &AuditFilter) -> Result<(Ve
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let rows = if scope.role.sees_personal_data() { rows } else { rows.into_iter().map(masked).collect() };
     Ok((rows, total))
+}
+
+/// An event as a role that sees masked data reads it: 身份证号 and phone numbers masked in the
+/// before/after values and the summary, like everywhere else.
+fn masked(mut r: AuditRow) -> AuditRow {
+    use crate::domain::idcard::{mask_in_text, mask_json};
+    let mask_doc = |s: String| match serde_json::from_str::<serde_json::Value>(&s) {
+        Ok(mut v) => {
+            mask_json(&mut v);
+            v.to_string()
+        }
+        Err(_) => mask_in_text(&s),
+    };
+    r.before_json = r.before_json.map(mask_doc);
+    r.after_json = r.after_json.map(mask_doc);
+    r.summary = mask_in_text(&r.summary);
+    r
 }
 
 /// Result of verifying the chain.

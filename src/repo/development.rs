@@ -60,13 +60,21 @@ pub struct StepRow {
     pub created_by: String,
 }
 
-/// One justified override of a warning.
+/// One justified override of a warning, given for one step record (a justification covers one decision).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OverrideRow {
     /// Row id.
     pub id: i64,
     /// Rule id.
     pub rule: String,
+    /// The step record it was given for (`None`: an override from before migration 7 that no step
+    /// could be matched to; it covers nothing).
+    pub step_id: Option<i64>,
+    /// That record's step id (GLOSSARY).
+    pub step: Option<String>,
+    /// That record's round: how many records of the same step the case had before it (the
+    /// conversion vote and approval start a new round after an extension, R1.24).
+    pub round: u32,
     /// Justification.
     pub reason: String,
     /// Who justified.
@@ -238,11 +246,8 @@ pub async fn overrides_of_cases(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64
     for chunk in ids.chunks(400) {
         let mut args = Args::default();
         let ph: Vec<String> = chunk.iter().map(|id| args.int(*id)).collect();
-        let sql = format!(
-            "SELECT v.id, v.case_id, v.rule, v.reason, v.user_name, v.created_at FROM development_override v
-             WHERE v.case_id IN ({}) ORDER BY v.id",
-            ph.join(", ")
-        );
+        let sql =
+            format!("SELECT {OVERRIDE_COLS} FROM {OVERRIDE_FROM} WHERE v.case_id IN ({}) ORDER BY v.id", ph.join(", "));
         for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
             out.push((r.try_get("case_id")?, override_row(&r)?));
         }
@@ -274,10 +279,28 @@ pub async fn steps(conn: &mut Conn, case_id: i64) -> Result<Vec<StepRow>, sqlx::
     rows.iter().map(step_row).collect()
 }
 
+impl OverrideRow {
+    /// "第23步「支部大会讨论」（第2轮）", or "未关联步骤（不再生效）" for an unmatched old override.
+    pub fn covers(&self) -> String {
+        match self.step.as_deref().and_then(crate::rules::development::Step::parse) {
+            Some(step) => crate::rules::development::override_step_label(step, self.round),
+            None => "未关联步骤（不再生效）".to_string(),
+        }
+    }
+}
+
+const OVERRIDE_COLS: &str = "v.id, v.case_id, v.rule, v.reason, v.user_name, v.created_at, v.step_id, s.step, \
+     (SELECT COUNT(*) FROM development_step e WHERE e.case_id = s.case_id AND e.step = s.step AND e.id < s.id) AS round";
+const OVERRIDE_FROM: &str = "development_override v LEFT JOIN development_step s ON s.id = v.step_id";
+
 fn override_row(r: &AnyRow) -> Result<OverrideRow, sqlx::Error> {
+    let round: Option<i64> = r.try_get("round")?;
     Ok(OverrideRow {
         id: r.try_get("id")?,
         rule: r.try_get("rule")?,
+        step_id: r.try_get("step_id")?,
+        step: r.try_get("step")?,
+        round: round.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
         reason: r.try_get("reason")?,
         user_name: r.try_get("user_name")?,
         created_at: r.try_get("created_at")?,
@@ -286,12 +309,8 @@ fn override_row(r: &AnyRow) -> Result<OverrideRow, sqlx::Error> {
 
 /// The overrides of one case.
 pub async fn overrides(conn: &mut Conn, case_id: i64) -> Result<Vec<OverrideRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, rule, reason, user_name, created_at FROM development_override WHERE case_id = $1 ORDER BY id",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!("SELECT {OVERRIDE_COLS} FROM {OVERRIDE_FROM} WHERE v.case_id = $1 ORDER BY v.id");
+    let rows = sqlx::query(&sql).bind(case_id).fetch_all(&mut *conn).await?;
     rows.iter().map(override_row).collect()
 }
 
@@ -403,18 +422,20 @@ pub async fn insert_step_at(
     .try_get("id")
 }
 
-/// Inserts a justified override.
+/// Inserts a justified override of `rule` given for the step record `step_id`.
 pub async fn insert_override(
     conn: &mut Conn,
     case_id: i64,
+    step_id: i64,
     rule: &str,
     reason: &str,
     user_name: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO development_override (case_id, rule, reason, user_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO development_override (case_id, step_id, rule, reason, user_name, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(case_id)
+    .bind(step_id)
     .bind(rule)
     .bind(reason)
     .bind(user_name)
@@ -467,6 +488,26 @@ pub async fn member_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<
     r.map(|r| r.try_get("id")).transpose()
 }
 
+/// The open case of a person, if any (unscoped: the caller checks the case's scope).
+pub async fn open_case_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let r = sqlx::query("SELECT id FROM development_case WHERE person_id = $1 AND status = 'open' ORDER BY id LIMIT 1")
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| r.try_get("id")).transpose()
+}
+
+/// Re-homes a case to another org of the same voting branch (a branch and its 党小组): no transfer.
+pub async fn rehome_case(conn: &mut Conn, case_id: i64, org_id: i64, org_path: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE development_case SET org_id = $1, org_path = $2, revision = revision + 1 WHERE id = $3")
+        .bind(org_id)
+        .bind(org_path)
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// One member on a branch roster on a date (R1.17): id, name, status, full_on, special_status.
 pub type RosterRow = (i64, String, MemberStatus, Option<NaiveDate>, crate::domain::SpecialStatus);
 
@@ -500,7 +541,7 @@ pub async fn roster(conn: &mut Conn, org_id: i64, on: NaiveDate) -> Result<Vec<R
 
 /// The path of the branch whose 党员大会 votes for members of `org_id`: the org itself, or for a
 /// 党小组 the nearest enclosing org that is not a group. `None` for an unknown org.
-async fn voting_branch_path(conn: &mut Conn, org_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn voting_branch_path(conn: &mut Conn, org_id: i64) -> Result<Option<String>, sqlx::Error> {
     let mut id = org_id;
     // Bounded walk up the tree: groups sit under a branch, never deeper than the tree itself.
     for _ in 0..64 {

@@ -118,6 +118,9 @@ fn list_row(r: &AnyRow, scope: &Scope) -> Result<MemberListRow, sqlx::Error> {
     })
 }
 
+/// Characters of a masked 身份证号's tail a masking role can see (and search by).
+const VISIBLE_ID_TAIL: usize = 4;
+
 /// Builds the WHERE clause of a roster query; `org_path` is the already-scoped subtree to list.
 fn roster_where(scope: &Scope, org_path: &str, f: &MemberFilter, today: NaiveDate, args: &mut Args) -> String {
     let mut wh = vec![super::prefix_cond("m.org_path", org_path, args), "m.left_on IS NULL".to_string()];
@@ -129,8 +132,14 @@ fn roster_where(scope: &Scope, org_path: &str, f: &MemberFilter, today: NaiveDat
         if q.chars().any(|c| c.is_ascii_digit()) {
             // 工号/学号 (prefix or exact) or the tail of the 身份证号.
             let staff = super::prefix_cond("pe.staff_no", &q.to_uppercase(), args);
-            let p2 = args.text(format!("%{}", like_escape(&q.to_uppercase())));
-            wh.push(format!("({staff} OR pe.id_card_no LIKE {p2} ESCAPE '\\')"));
+            // A role that sees masked numbers sees only their last 4 characters: it may search by
+            // those, never by more (a full 身份证号 would otherwise confirm a hidden number).
+            if scope.role.sees_personal_data() || q.chars().count() <= VISIBLE_ID_TAIL {
+                let p2 = args.text(format!("%{}", like_escape(&q.to_uppercase())));
+                wh.push(format!("({staff} OR pe.id_card_no LIKE {p2} ESCAPE '\\')"));
+            } else {
+                wh.push(staff);
+            }
         } else if q.chars().all(|c| c.is_ascii_alphabetic()) {
             let ini = super::prefix_cond("pe.name_initials", &e, args);
             let full = super::prefix_cond("pe.name_pinyin", &e, args);
@@ -159,12 +168,12 @@ fn roster_where(scope: &Scope, org_path: &str, f: &MemberFilter, today: NaiveDat
     }
     if let Some(min) = f.age_min {
         // Age ≥ min ⇔ born on or before today − min years.
-        let d = crate::calendar::add_years(today, -min);
+        let d = crate::calendar::add_years(today, min.saturating_neg());
         wh.push(format!("pe.birth_date <= {}", args.text(fmt_date(d))));
     }
     if let Some(max) = f.age_max {
         // Age ≤ max ⇔ born after today − (max+1) years.
-        let d = crate::calendar::add_years(today, -(max + 1));
+        let d = crate::calendar::add_years(today, max.saturating_add(1).saturating_neg());
         wh.push(format!("pe.birth_date > {}", args.text(fmt_date(d))));
     }
     if let Some(y) = f.joined_year {
@@ -197,15 +206,14 @@ pub async fn list(
     // The count needs the person row only when a filter reads it, and never the org row.
     let count_from = if wh.contains("pe.") { "member m JOIN person pe ON pe.id = m.person_id" } else { "member m" };
     let per = f.per_page.unwrap_or(50).clamp(1, 200);
-    let page = f.page.unwrap_or(1).max(1);
-    let offset = (page - 1) * per;
+    let offset = super::page_offset(f.page, per);
     let sql = format!("SELECT {LIST_COLS} FROM {from} WHERE {wh} ORDER BY {} LIMIT {per} OFFSET {offset}", order_by(f));
     let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
     let rows = rows.iter().map(|r| list_row(r, scope)).collect::<Result<Vec<_>, _>>()?;
     // A short page that has rows is the last one: its total needs no second query.
     let shown = i64::try_from(rows.len()).unwrap_or(i64::MAX);
     let total = if shown > 0 && shown < per {
-        offset + shown
+        offset.saturating_add(shown)
     } else {
         let count_sql = format!("SELECT COUNT(*) AS n FROM {count_from} WHERE {wh}");
         args.bind(sqlx::query(&count_sql)).fetch_one(&mut *conn).await?.try_get("n")?

@@ -79,6 +79,21 @@ pub fn prefix_upper(prefix: &str) -> String {
     "\u{10FFFF}".to_string()
 }
 
+/// The largest page number a list reads; beyond it every list is empty anyway.
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// A requested 1-based page number, clamped to `1..=MAX_PAGE`.
+pub fn clamp_page(page: Option<i64>) -> i64 {
+    page.unwrap_or(1).clamp(1, MAX_PAGE)
+}
+
+/// The OFFSET of a page of `per` rows (checked arithmetic): a page too large for any list reads
+/// past the end (an empty page) on both backends, never a negative or overflowing OFFSET that
+/// PostgreSQL refuses.
+pub fn page_offset(page: Option<i64>, per: i64) -> i64 {
+    (clamp_page(page) - 1).saturating_mul(per.max(0))
+}
+
 /// `(col >= $a AND col < $b)` selecting every value that starts with `prefix`.
 pub fn prefix_cond(col: &str, prefix: &str, args: &mut Args) -> String {
     let lo = args.text(prefix);

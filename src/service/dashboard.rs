@@ -55,6 +55,7 @@ pub struct Stats {
 
 /// How many findings one rule produced.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = FindingRuleCount)]
 pub struct RuleCount {
     /// RULES.md id.
     pub rule: String,

@@ -232,7 +232,9 @@ pub async fn import_members(db: &Db, scope: &Scope, bytes: Vec<u8>, dry_run: boo
     }
     // Parsing and checking are CPU work: keep them off the async workers.
     let (parsed, mut errors, total) = tokio::task::spawn_blocking(move || -> AppResult<_> {
-        let table = excel::read_table(&bytes, MEMBER_COLUMNS, MAX_IMPORT_ROWS).map_err(excel_error)?;
+        let table = excel::read_table(&bytes, MEMBER_COLUMNS, MAX_IMPORT_ROWS)
+            .and_then(excel::Table::require_rows)
+            .map_err(excel_error)?;
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
         let mut seen_id: HashMap<String, usize> = HashMap::new();

@@ -62,6 +62,7 @@ pub struct MemberInput {
 
 /// Move a member to another branch inside the university (组织关系转接).
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = MemberTransferInput)]
 pub struct TransferInput {
     /// Target branch or group.
     pub to_org_id: i64,
@@ -406,7 +407,8 @@ pub async fn update(db: &Db, scope: &Scope, id: i64, input: MemberInput) -> AppR
     Ok(after)
 }
 
-/// Transfers a member to another branch or group in scope, keeping the history.
+/// Transfers a member to another branch or group in scope, keeping the history. The person's open
+/// development case follows in the same transaction, with its own audit row (issue 8 part 2).
 pub async fn transfer(db: &Db, scope: &Scope, id: i64, t: TransferInput) -> AppResult<MemberDetail> {
     require_write(scope)?;
     let reason = t.reason.trim();
@@ -417,26 +419,10 @@ pub async fn transfer(db: &Db, scope: &Scope, id: i64, t: TransferInput) -> AppR
     let before = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
     refuse_left(&before)?;
     let to = member_org(&mut w.tx, scope, t.to_org_id, "to_org_id").await?;
-    if to.id == before.row.org_id {
-        return Err(AppError::invalid_field("to_org_id", "转入组织与当前所在组织相同"));
-    }
-    let periods = repo::periods(&mut w.tx, id).await?;
-    if let Some(open) = periods.iter().find(|p| p.end_on.is_none())
-        && t.on <= open.start_on
-    {
-        return Err(AppError::invalid_field("on", format!("转接日期须晚于在现支部的起始日期（{}）", open.start_on)));
-    }
-    if t.on > crate::util::today() {
-        return Err(AppError::invalid_field("on", "转接日期不能晚于今天"));
-    }
-    repo::transfer(&mut w.tx, id, to.id, &to.path, t.on, reason).await?;
-    // Committee seats in the old org end with the transfer.
-    for p in orgs_repo::positions_of_member(&mut w.tx, id).await? {
-        if p.end_on.is_none() && !to.path.starts_with(&org_path_of(&mut w.tx, p.org_id).await?) {
-            orgs_repo::end_position(&mut w.tx, p.id, t.on).await?;
-        }
-    }
-    let after = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    let after = move_member(&mut w.tx, scope, &before, &to, t.on, reason, "on").await?;
+    let case_moved =
+        crate::service::development::transfer::follow_member(&mut w.tx, scope, before.row.person_id, &to, t.on, reason)
+            .await?;
     audit::append(
         &mut w.tx,
         scope,
@@ -446,8 +432,13 @@ pub async fn transfer(db: &Db, scope: &Scope, id: i64, t: TransferInput) -> AppR
             entity_id: Some(id),
             org_path: Some(&to.path),
             summary: format!(
-                "{}组织关系由「{}」转入「{}」（{}，{}）",
-                before.row.name, before.row.org_name, to.name, t.on, reason
+                "{}组织关系由「{}」转入「{}」（{}，{}）{}",
+                before.row.name,
+                before.row.org_name,
+                to.name,
+                t.on,
+                reason,
+                if case_moved { "；发展档案随转" } else { "" }
             ),
             before: json(&before),
             after: json(&after),
@@ -456,6 +447,41 @@ pub async fn transfer(db: &Db, scope: &Scope, id: i64, t: TransferInput) -> AppR
     .await?;
     w.commit().await?;
     Ok(after)
+}
+
+/// Moves a member (already read in scope) to `to` on `on` inside an open transaction: the
+/// membership periods, the org columns and the committee seats outside the new org. The caller
+/// writes the audit row. `field` names the date field of the caller's form in refusals.
+pub(crate) async fn move_member(
+    conn: &mut Conn,
+    scope: &Scope,
+    before: &MemberDetail,
+    to: &OrgRow,
+    on: NaiveDate,
+    reason: &str,
+    field: &str,
+) -> AppResult<MemberDetail> {
+    let id = before.row.id;
+    if to.id == before.row.org_id {
+        return Err(AppError::invalid_field("to_org_id", "转入组织与当前所在组织相同"));
+    }
+    let periods = repo::periods(conn, id).await?;
+    if let Some(open) = periods.iter().find(|p| p.end_on.is_none())
+        && on <= open.start_on
+    {
+        return Err(AppError::invalid_field(field, format!("转接日期须晚于在现支部的起始日期（{}）", open.start_on)));
+    }
+    if on > crate::util::today() {
+        return Err(AppError::invalid_field(field, "转接日期不能晚于今天"));
+    }
+    repo::transfer(conn, id, to.id, &to.path, on, reason).await?;
+    // Committee seats in the old org end with the transfer.
+    for p in orgs_repo::positions_of_member(conn, id).await? {
+        if p.end_on.is_none() && !to.path.starts_with(&org_path_of(conn, p.org_id).await?) {
+            orgs_repo::end_position(conn, p.id, on).await?;
+        }
+    }
+    repo::get(conn, scope, id).await?.ok_or_else(AppError::not_found)
 }
 
 async fn org_path_of(conn: &mut Conn, org_id: i64) -> AppResult<String> {

@@ -62,29 +62,81 @@ pub struct NewSession {
     pub user: UserRow,
 }
 
+/// Failed logins from one client address within [`ADDRESS_WINDOW_MINUTES`] before that address
+/// is refused for the rest of the window (whatever the accounts tried).
+pub const MAX_FAILED_LOGINS_PER_ADDRESS: usize = 20;
+/// The window of the per-address limit.
+pub const ADDRESS_WINDOW_MINUTES: u64 = 15;
+
+type AddressFailures = std::collections::HashMap<(u64, std::net::IpAddr), Vec<std::time::Instant>>;
+
+fn address_failures() -> &'static std::sync::Mutex<AddressFailures> {
+    static MAP: std::sync::OnceLock<std::sync::Mutex<AddressFailures>> = std::sync::OnceLock::new();
+    MAP.get_or_init(Default::default)
+}
+
+/// Recent failures of an address (pruned to the window); `record` adds one now.
+fn address_failure_count(db: &Db, client: std::net::IpAddr, record: bool) -> usize {
+    let window = std::time::Duration::from_secs(ADDRESS_WINDOW_MINUTES * 60);
+    let Ok(mut map) = address_failures().lock() else { return 0 };
+    if map.len() > 100_000 {
+        map.retain(|_, v| v.last().is_some_and(|t| t.elapsed() < window));
+    }
+    let entry = map.entry((db.instance, client)).or_default();
+    entry.retain(|t| t.elapsed() < window);
+    if record {
+        entry.push(std::time::Instant::now());
+    }
+    entry.len()
+}
+
+/// The one answer to a refused login: the same status, code and message whether the name is
+/// unknown, the password wrong, the account locked or disabled (nothing to probe).
+fn refused_login() -> AppError {
+    AppError::invalid_field("password", "用户名或密码错误（连续失败多次的账号会被暂时锁定，停用的账号不能登录）")
+        .with_code("invalid_credentials", 401)
+}
+
 /// Checks a username and password; on success opens a session of `kind` ("web" or "api").
-pub async fn login(db: &Db, username: &str, password: &str, kind: &str) -> AppResult<NewSession> {
-    let generic = || AppError::invalid_field("password", "用户名或密码错误").with_code("invalid_credentials", 401);
-    let mut conn = db.pool.acquire().await?;
-    let Some(u) = repo::by_username(&mut conn, username.trim()).await? else {
-        // Spend the same time as a real check so usernames cannot be probed by timing.
-        let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
-        return Err(generic());
-    };
-    drop(conn);
-    let now = Utc::now();
-    if let Some(until) = u.locked_until.as_deref().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        && until > now
+/// `client` is the caller's address when known: too many failures from it are refused (429).
+pub async fn login(
+    db: &Db,
+    username: &str,
+    password: &str,
+    kind: &str,
+    client: Option<std::net::IpAddr>,
+) -> AppResult<NewSession> {
+    if let Some(ip) = client
+        && address_failure_count(db, ip, false) >= MAX_FAILED_LOGINS_PER_ADDRESS
     {
-        return Err(AppError::too_many(format!(
-            "连续登录失败次数过多，账号已锁定至 {}，请稍后再试",
-            (until + Duration::hours(8)).format("%H:%M")
-        )));
+        return Err(AppError::too_many(format!("此地址登录失败次数过多，请 {ADDRESS_WINDOW_MINUTES} 分钟后再试")));
     }
-    if !u.user.active {
-        return Err(generic());
+    let refused = || {
+        if let Some(ip) = client {
+            address_failure_count(db, ip, true);
+        }
+        refused_login()
+    };
+    let mut conn = db.pool.acquire().await?;
+    let found = repo::by_username(&mut conn, username.trim()).await?;
+    drop(conn);
+    // Every refusal spends one full password check, against a dummy hash for unknown names, so
+    // unknown, locked, disabled and wrong-password answers take the same time.
+    let Some(u) = found else {
+        let _ = verify_password(password.to_string(), dummy_hash().await).await;
+        return Err(refused());
+    };
+    let now = Utc::now();
+    let locked = u
+        .locked_until
+        .as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .is_some_and(|until| until > now);
+    let password_ok = verify_password(password.to_string(), u.password_hash.clone()).await;
+    if locked || !u.user.active {
+        return Err(refused());
     }
-    if !verify_password(password.to_string(), u.password_hash.clone()).await {
+    if !password_ok {
         let failed = u.failed_logins + 1;
         let lock = if failed >= MAX_FAILED_LOGINS {
             Some((now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -114,7 +166,7 @@ pub async fn login(db: &Db, username: &str, password: &str, kind: &str) -> AppRe
         )
         .await?;
         w.commit().await?;
-        return Err(generic());
+        return Err(refused());
     }
     let token = random_token();
     let csrf = random_token();
@@ -142,9 +194,12 @@ pub async fn login(db: &Db, username: &str, password: &str, kind: &str) -> AppRe
     Ok(NewSession { token, csrf, user: u.user })
 }
 
-/// A precomputed argon2id hash used to equalize timing for unknown users.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0MkqkhjOQWyvWhkVqMJ+WjP8bKIkDDbEB9xV9dXxXzA";
+/// A real argon2id hash (of a random password, with this build's parameters) that unknown names
+/// are checked against, so their refusal costs exactly what a real check costs.
+async fn dummy_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { hash_password(random_token()).await.unwrap_or_default() }).await.clone()
+}
 
 /// Ends a session.
 pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
@@ -282,14 +337,21 @@ pub async fn create(db: &Db, scope: &Scope, c: CreateUser) -> AppResult<UserRow>
             ));
         }
     }
-    let (org_id, member_id) = if c.role == Role::Member {
-        let mid = c.member_id.ok_or_else(|| AppError::invalid_field("member_id", "党员账号须关联党员记录"))?;
-        let m = crate::repo::members::get(&mut conn, scope, mid)
-            .await?
-            .ok_or_else(|| AppError::invalid_field("member_id", "党员不存在或不在您的管理范围内"))?;
-        (Some(m.row.org_id), Some(mid))
-    } else {
-        (org.as_ref().map(|o| o.id), c.member_id)
+    if c.role == Role::Member && c.member_id.is_none() {
+        return Err(AppError::invalid_field("member_id", "党员账号须关联党员记录"));
+    }
+    // Whatever the role, a linked member must be inside the creator's scope.
+    let linked = match c.member_id {
+        Some(mid) => Some(
+            crate::repo::members::get(&mut conn, scope, mid)
+                .await?
+                .ok_or_else(|| AppError::invalid_field("member_id", "党员不存在或不在您的管理范围内"))?,
+        ),
+        None => None,
+    };
+    let (org_id, member_id) = match (&linked, c.role) {
+        (Some(m), Role::Member) => (Some(m.row.org_id), c.member_id),
+        _ => (org.as_ref().map(|o| o.id), c.member_id),
     };
     drop(conn);
     let hash = hash_password(c.password.clone()).await?;

@@ -15,12 +15,15 @@ pub const SESSION_COOKIE: &str = "jiceng_session";
 
 /// Reads a cookie value from the request headers.
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
-        |kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        },
-    )
+    cookie_in(&parts.headers, name)
+}
+
+/// Reads a cookie value from a header map.
+pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
 }
 
 fn bearer(parts: &Parts) -> Option<String> {
@@ -131,5 +134,23 @@ pub fn check_csrf(scope: &Scope, sent: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::forbidden("表单已过期，请刷新页面后重试"))
+    }
+}
+
+/// The client's address as the listener saw it (`None` when served without connect info, e.g.
+/// in-process tests). Forwarded headers are not trusted: behind a proxy every client shares the
+/// proxy's address, which the per-address login limit then counts together.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|axum::extract::ConnectInfo(a)| a.ip()),
+        ))
     }
 }

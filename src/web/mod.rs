@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod chart;
+pub mod input;
 pub mod pages;
 
 use std::time::Duration;
@@ -55,8 +56,12 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/development/{file}", get(api::devextra::ics_feed))
         .route("/static/{*file}", get(assets::serve))
         .fallback(fallback)
+        .layer(middleware::from_fn(input::guard))
         .layer(middleware::from_fn(map_body_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Pages, JSON and exports carry personal data (member details, rosters): never stored by
+        // a browser or shared cache. Static assets and feeds set their own policy.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -24,7 +24,7 @@ use jiceng::db::Db;
 use jiceng::demo::{self, DEMO_PASSWORD, generate::DemoSpec};
 use jiceng::web::{self, AppState};
 
-pub mod workflow;
+pub mod development;
 
 /// Name of the env var holding the PostgreSQL server URL used to create test databases.
 pub const PG_ENV: &str = "JICENG_TEST_PG_URL";
@@ -325,6 +325,17 @@ impl TestApp {
         }
     }
 
+    /// API login as seen from a client address (the listener's connect info).
+    pub async fn login_from(&self, addr: std::net::IpAddr, username: &str, password: &str) -> (StatusCode, Value) {
+        let mut r = req(Method::POST, "/api/v1/auth/login", None)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({"username": username, "password": password}).to_string()))
+            .unwrap();
+        r.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(addr, 40000)));
+        let resp = self.request(r).await;
+        (resp.status, resp.json())
+    }
+
     /// `/api/v1/me` of a token.
     pub async fn me(&self, token: &str) -> Value {
         let (s, v) = self.get("/api/v1/me", token).await;
@@ -441,10 +452,37 @@ impl TestApp {
         }
     }
 
+    /// Opens the login page: the `Cookie` header value of its CSRF cookie and the form's token.
+    pub async fn login_form_token(&self) -> (String, String) {
+        let r = self.get_raw("/login", "").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let set = r.header("set-cookie").expect("a login CSRF cookie");
+        let cookie = set.split(';').next().unwrap().to_string();
+        assert!(cookie.starts_with("jiceng_login_csrf="), "{cookie}");
+        (cookie, csrf_of(&r.text()).expect("a CSRF token in the login form"))
+    }
+
+    /// POSTs the login form with the login page's CSRF cookie and token (`fields` without `_csrf`).
+    pub async fn post_login(&self, fields: &[(&str, &str)]) -> Resp {
+        let (cookie, token) = self.login_form_token().await;
+        let mut all = fields.to_vec();
+        all.push(("_csrf", &token));
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&all).finish();
+        self.request(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/login")
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// Logs in through the HTML form; returns the session cookie value and the page's CSRF token.
     pub async fn web_login(&self, username: &str) -> (String, String) {
-        let form = format!("username={username}&password={DEMO_PASSWORD}&next=%2F");
-        let r = self.post_raw("/login", "", "application/x-www-form-urlencoded", form.into_bytes()).await;
+        let r = self.post_login(&[("username", username), ("password", DEMO_PASSWORD), ("next", "/")]).await;
         assert!(r.status.is_redirection(), "login redirects: {} {}", r.status, r.text());
         let set = r.header("set-cookie").expect("a session cookie");
         let cookie =

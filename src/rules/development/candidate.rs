@@ -168,20 +168,25 @@ pub(super) fn sorted_periods(f: &CaseFacts) -> Vec<ActivistPeriod> {
 ///
 /// The earliest date is `add_months(first start, months)` (C1, C2) pushed back by the days between
 /// one stretch's end and the next stretch's start (a stretch ending the day before the next begins
-/// leaves no gap). An open stretch before another is treated as ending when the next begins.
+/// leaves no gap), unless `transit_days_count` says those days count too (R1.9, then no interruption).
+/// An open stretch before another is treated as ending when the next begins.
 pub(super) fn activist_earliest(
     periods: &[ActivistPeriod],
     months: i32,
     s: &DevelopmentSettings,
 ) -> Option<(NaiveDate, NaiveDate, i64)> {
     let first = periods.first()?.start;
-    let interrupted: i64 = periods
-        .windows(2)
-        .map(|w| match w {
-            [a, b] => a.end.map_or(0, |end| (days_between(end, b.start) - 1).max(0)),
-            _ => 0,
-        })
-        .sum();
+    let interrupted: i64 = if s.transit_days_count {
+        0
+    } else {
+        periods
+            .windows(2)
+            .map(|w| match w {
+                [a, b] => a.end.map_or(0, |end| (days_between(end, b.start) - 1).max(0)),
+                _ => 0,
+            })
+            .sum()
+    };
     let earliest = s
         .period_min(first, months)
         .checked_add_days(chrono::Days::new(u64::try_from(interrupted).unwrap_or(0)))

@@ -24,7 +24,8 @@ const SRC_CONSTITUTION_5: &str = "《中国共产党章程》第五条";
 /// Runs every check that applies to recording `step` on `event_date`, under the rule set of that date.
 ///
 /// `today` is the date of the check (no event may lie after it). Warnings whose rule id has a
-/// justified entry in `facts.overrides` are returned as Info with the reason in an `override` fact.
+/// justified entry in `facts.overrides` for this step and round are returned as Info with the
+/// reason in an `override` fact.
 /// Every finding carries a `field` fact: `event_date`, `step` (a missing prerequisite) or the
 /// name of the [`CaseFacts`] field it concerns.
 pub fn check_step(
@@ -78,6 +79,7 @@ pub fn check_step(
         Step::ConversionVote => {
             cx.extensions(&mut out);
             cx.conversion_decision(&mut out);
+            cx.transfer_in_postponement(&mut out);
             cx.vote(facts.conversion_vote.as_ref(), "conversion_vote", &mut out);
         }
         Step::ConversionApproval => {
@@ -89,21 +91,37 @@ pub fn check_step(
         Step::Archive => cx.archive_complete(&mut out),
         _ => {}
     }
-    apply_overrides(facts, &mut out);
+    apply_overrides(facts, step, &mut out);
     out
 }
 
-/// C5: a warning with a justified override becomes Info and keeps the justification.
-fn apply_overrides(facts: &CaseFacts, out: &mut [Finding]) {
+/// C5: a warning with a justified override of the same rule, given for this step in this round,
+/// becomes Info and keeps the justification (a justification covers one decision).
+fn apply_overrides(facts: &CaseFacts, step: Step, out: &mut [Finding]) {
+    let round = facts.round(step);
     for finding in out.iter_mut().filter(|x| x.severity == Severity::Warn) {
-        let justified = facts.overrides.iter().find(|o| o.rule == finding.rule && !o.reason.trim().is_empty());
+        let justified = facts
+            .overrides
+            .iter()
+            .find(|o| o.rule == finding.rule && o.step == step && o.round == round && !o.reason.trim().is_empty());
         if let Some(o) = justified {
             finding.severity = Severity::Info;
             finding
                 .facts
                 .push(Fact { key: "override".into(), label: "特殊情况说明".into(), value: o.reason.clone() });
+            finding.facts.push(Fact {
+                key: "override_step".into(),
+                label: "说明所针对的步骤".into(),
+                value: override_step_label(step, round),
+            });
         }
     }
+}
+
+/// "第23步「支部大会讨论」（第2轮）": the step record a justification was given for.
+pub fn override_step_label(step: Step, round: u32) -> String {
+    let round = if round > 0 { format!("（第{}轮）", round + 1) } else { String::new() };
+    format!("第{}步「{}」{round}", step.number(), step.label())
 }
 
 /// The case, the step and the date being judged.

@@ -197,6 +197,20 @@ fn window(
             }
         }
         Step::ConversionVote => {
+            if let Some((end, limit)) = super::postponement_window(f, rules, s) {
+                return Window {
+                    earliest: later(after, Some(end)),
+                    latest: Some(limit),
+                    rule: "R1.27",
+                    note: format!(
+                        "转入的预备党员：预备期满日 {} 起讨论能否转正，接收党支部推迟讨论最长不超过预备期满后 {} 个月（最晚 {}），转正时间仍为 {}",
+                        fmt_date(end),
+                        super::TRANSFER_IN_POSTPONE_MONTHS,
+                        fmt_date(limit),
+                        fmt_date(end)
+                    ),
+                };
+            }
             let end = f.probation_end(s);
             Window {
                 earliest: later(after, end),

@@ -25,12 +25,13 @@ mod meeting;
 mod outcome;
 mod publicity;
 mod steps;
+mod transfer_in;
 mod vote;
 
 #[cfg(test)]
 mod tests;
 
-pub use checks::check_step;
+pub use checks::{check_step, override_step_label};
 pub use due::{Due, next_steps};
 pub use meeting::{
     Ballot, BallotCandidate, MeetingCounts, MeetingKind, check_ballots, outcome as meeting_outcome,
@@ -39,6 +40,7 @@ pub use meeting::{
 pub use outcome::{ARCHIVE_ITEMS, ArchiveStatus, ConversionDecision, ProbationOutcome, archive_missing};
 pub use publicity::{NoticeStatus, OpenObjection, PeriodSubject, check_period, first_workday_from, suggested_end};
 pub use steps::{Stage, Step};
+pub use transfer_in::{TRANSFER_IN_POSTPONE_MONTHS, postponement_window};
 pub use vote::{
     Exclusion, ExclusionReason, VoteInput, VoteOutcome, VoterFacts, eligible_voters, vote_result, vote_result_with,
 };
@@ -114,6 +116,10 @@ pub struct DevelopmentSettings {
     /// C3: "超过半数" of quorum (R1.15) and passing (R1.16) is strict, `n × 2 > 应到` (true, default);
     /// false = at least half, `n × 2 ≥ 应到`.
     pub strict_majority: bool,
+    /// R1.9 「培养教育时间可以连续计算」: the days in transit between leaving one branch and arriving
+    /// at the next count toward the activist training time (true), or not (false, default: the
+    /// stretches at each branch are added up, the days no branch trained the person are not).
+    pub transit_days_count: bool,
 }
 
 impl DevelopmentSettings {
@@ -147,6 +153,7 @@ impl Default for DevelopmentSettings {
             month_end_clamp: true,
             periods_inclusive: true,
             strict_majority: true,
+            transit_days_count: false,
             activist_min_months: 12,
             training_min_days: 3,
             training_min_hours: 24,
@@ -211,13 +218,19 @@ pub struct Training {
     pub hours: u32,
 }
 
-/// A recorded justification that turns a warning of one rule into information (C5).
+/// A recorded justification that turns a warning of one rule into information (C5). It covers one
+/// decision: the warning of `rule` given when `step` was recorded in `round` (issue 8 part 6), never
+/// the same rule at another step or in a later round (a new conversion vote after an extension).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
     /// RULES.md rule id, e.g. "R1.21".
     pub rule: String,
     /// Why the rule was exceeded; an empty reason is ignored.
     pub reason: String,
+    /// The step whose recording the justification was given for.
+    pub step: Step,
+    /// The round of that step ([`CaseFacts::round`]): 0, or the conversion round after extensions.
+    pub round: u32,
 }
 
 /// Everything recorded for one development case.
@@ -235,6 +248,9 @@ pub struct CaseFacts {
     pub steps: BTreeMap<Step, NaiveDate>,
     /// Activist stretches across transfers; empty = one stretch from `activist_recommendation`.
     pub activist_periods: Vec<ActivistPeriod>,
+    /// Arrival at the receiving branch of the latest transfer after the admission vote: a
+    /// probationary member who transferred in (R1.27).
+    pub probation_transfer_in: Option<NaiveDate>,
     /// Dates of the branch's half-yearly activist assessments (R1.7).
     pub activist_assessments: Vec<NaiveDate>,
     /// 培养联系人 (R1.6).
@@ -279,6 +295,7 @@ impl CaseFacts {
             branch_kind,
             steps: BTreeMap::new(),
             activist_periods: Vec::new(),
+            probation_transfer_in: None,
             activist_assessments: Vec::new(),
             mentors: Vec::new(),
             sponsors: Vec::new(),
@@ -301,6 +318,16 @@ impl CaseFacts {
     /// The recorded date of a step.
     pub fn date(&self, step: Step) -> Option<NaiveDate> {
         self.steps.get(&step).copied()
+    }
+
+    /// The round in which `step` is judged: the conversion vote and approval start a new round after
+    /// each approved extension (R1.24), every other step is recorded once (round 0).
+    pub fn round(&self, step: Step) -> u32 {
+        if matches!(step, Step::ConversionVote | Step::ConversionApproval) {
+            u32::try_from(self.probation_extensions.len()).unwrap_or(u32::MAX)
+        } else {
+            0
+        }
     }
 
     /// The end of probation (R1.23), including recorded extensions (R1.24), if the admission vote is

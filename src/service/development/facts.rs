@@ -88,7 +88,14 @@ pub(super) fn stored_details(s: &StepRow) -> AppResult<StepDetails> {
 /// Facts with no step yet.
 pub(super) fn base_facts(case: &CaseRow, overrides: &[OverrideRow]) -> CaseFacts {
     let mut f = CaseFacts::new(case.id, &case.name, case.birth_date, case.org_kind);
-    f.overrides = overrides.iter().map(|o| Override { rule: o.rule.clone(), reason: o.reason.clone() }).collect();
+    // Each override covers the warning of its rule at the step record it was given for.
+    f.overrides = overrides
+        .iter()
+        .filter_map(|o| {
+            let step = Step::parse(o.step.as_deref()?)?;
+            Some(Override { rule: o.rule.clone(), reason: o.reason.clone(), step, round: o.round })
+        })
+        .collect();
     f
 }
 
@@ -223,6 +230,21 @@ pub(super) fn judge(findings: Vec<Finding>, justification: Option<&str>) -> AppR
     e.rule = warns.first().map(|f| f.rule.clone());
     e.findings = warns;
     Err(e)
+}
+
+/// One override row per warned rule, keyed to the step record it justifies.
+pub(crate) async fn insert_overrides(
+    conn: &mut Conn,
+    scope: &crate::auth::scope::Scope,
+    case_id: i64,
+    step_id: i64,
+    warned: &[String],
+    justification: Option<&str>,
+) -> AppResult<()> {
+    for rule in warned {
+        repo::insert_override(conn, case_id, step_id, rule, justification.unwrap_or(""), &scope.display_name).await?;
+    }
+    Ok(())
 }
 
 /// The stage of the furthest recorded step.

@@ -341,11 +341,10 @@ async fn create_in(
     let warned = super::judge(findings, justification.as_deref())?;
     let person_id = crate::repo::members::insert_person(&mut w.tx, &p).await?;
     let id = repo::insert_case(&mut w.tx, person_id, org.id, &org.path, Stage::Applicant.as_str(), applied_on).await?;
-    for rule in &warned {
-        repo::insert_override(&mut w.tx, id, rule, justification.as_deref().unwrap_or(""), &scope.display_name).await?;
-    }
     let body = serde_json::to_value(&input.details).unwrap_or(serde_json::Value::Null);
-    repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    let step_id =
+        repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    super::insert_overrides(&mut w.tx, scope, id, step_id, &warned, justification.as_deref()).await?;
     audit::append(
         &mut w.tx,
         scope,
@@ -395,10 +394,12 @@ async fn exec(w: &mut WriteTx, sql: &str) -> AppResult<()> {
 /// Reads and replays an upload of existing cases; commits only when `!dry_run` and no row failed.
 pub async fn import_cases(db: &Db, scope: &Scope, bytes: Vec<u8>, dry_run: bool) -> AppResult<ImportReport> {
     require_write(scope)?;
-    let table = tokio::task::spawn_blocking(move || excel::read_table(&bytes, DEVELOPMENT_COLUMNS, MAX_CASE_ROWS))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(excel_error)?;
+    let table = tokio::task::spawn_blocking(move || {
+        excel::read_table(&bytes, DEVELOPMENT_COLUMNS, MAX_CASE_ROWS).and_then(excel::Table::require_rows)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(excel_error)?;
     let mut w = db.begin_write().await?;
     let cfg = rule_config(db, &mut w.tx).await?;
     let mut orgs: HashMap<String, Vec<OrgRow>> = HashMap::new();

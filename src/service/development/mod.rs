@@ -265,6 +265,7 @@ pub mod record;
 pub mod stats;
 pub mod transfer;
 mod view;
+pub(crate) use facts::insert_overrides;
 use facts::{apply_approvers, base_facts, facts, judge, stage_of};
 pub use view::decision_text;
 use view::view;
@@ -322,11 +323,10 @@ pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<Case
     let findings = check_step(&f, Step::Application, applied_on, today, &cfg.settings, &cfg.calendar);
     let warned = judge(findings, justification.as_deref())?;
     let id = repo::insert_case(&mut w.tx, person_id, org.id, &org.path, Stage::Applicant.as_str(), applied_on).await?;
-    for rule in &warned {
-        repo::insert_override(&mut w.tx, id, rule, justification.as_deref().unwrap_or(""), &scope.display_name).await?;
-    }
     let body = serde_json::to_value(&input.details).unwrap_or(serde_json::Value::Null);
-    repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    let step_id =
+        repo::insert_step(&mut w.tx, id, Step::Application.as_str(), applied_on, &body, &scope.display_name).await?;
+    insert_overrides(&mut w.tx, scope, id, step_id, &warned, justification.as_deref()).await?;
     let detail = load_detail(&mut w.tx, scope, id, today, &cfg).await?;
     audit::append(
         &mut w.tx,
@@ -517,14 +517,15 @@ pub(crate) async fn record_step_in(
     {
         judged.steps.remove(&step);
     }
+    // A new record is a new decision: no earlier justification covers it (issue 8 part 6).
+    judged.overrides.retain(|o| o.step != step);
     let findings = check_step(&judged, step, input.date, today, &cfg.settings, &cfg.calendar);
     let warned = judge(findings, justification.as_deref())?;
-    for rule in &warned {
-        repo::insert_override(&mut w.tx, case_id, rule, justification.as_deref().unwrap_or(""), &scope.display_name)
-            .await?;
-    }
     let meeting_id = meeting.map(|m| m.id);
-    repo::insert_step_at(&mut w.tx, case_id, step.as_str(), input.date, &body, &scope.display_name, meeting_id).await?;
+    let step_id =
+        repo::insert_step_at(&mut w.tx, case_id, step.as_str(), input.date, &body, &scope.display_name, meeting_id)
+            .await?;
+    insert_overrides(&mut w.tx, scope, case_id, step_id, &warned, justification.as_deref()).await?;
     let stage = stage_of(&f);
     let closed = (step == Step::Archive).then_some(input.date);
     repo::update_case(&mut w.tx, case_id, stage.as_str(), closed).await?;

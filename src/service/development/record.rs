@@ -121,7 +121,7 @@ pub fn to_xlsx(r: &CaseRecord) -> AppResult<Vec<u8>> {
             vec![
                 text("特殊情况说明"),
                 text(&o.rule),
-                text(&o.reason),
+                text(format!("{}：{}", o.covers(), o.reason)),
                 text(format!("{} {}", o.user_name, o.created_at)),
             ]
         }))

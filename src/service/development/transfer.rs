@@ -1,5 +1,8 @@
 //! Moving a development case between branches (R1.9: the materials move with the person and the
-//! training time counts continuously; days between leaving and arriving are not counted).
+//! training time counts continuously; whether the days in transit count is the setting
+//! `transit_days_count`, default not). A case follows its person (issue 8 part 2): a member
+//! transfer moves the open case in the same transaction, and moving the case of a probationary
+//! member moves the member too, so the case and the membership never sit in different branches.
 //!
 //! Scope decision: the caller must see both the case and the target branch. A branch or unit
 //! admin therefore moves cases within their own subtree; a move between colleges is done by a
@@ -14,12 +17,16 @@ use crate::error::{AppError, AppResult};
 use crate::repo::audit::{self, AuditEntry, json};
 use crate::repo::development as case_repo;
 use crate::repo::development_extra::{self as repo, TransferRow};
+use crate::repo::members as members_repo;
+use crate::repo::orgs::OrgRow;
 use crate::rules::development::{ActivistPeriod, CaseFacts, Step};
+use crate::service::members;
 use crate::service::require_write;
 
 /// A transfer of a case to another branch.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = CaseTransferInput)]
 pub struct TransferInput {
     /// The receiving 党支部 (or 党小组).
     pub to_org_id: Option<i64>,
@@ -53,9 +60,14 @@ pub fn activist_periods(
     out
 }
 
-/// Fills `f.activist_periods` from the case's transfers (after the steps are applied).
+/// Fills `f.activist_periods` and `f.probation_transfer_in` from the case's transfers (after the
+/// steps are applied). A transfer leaving on or after the admission vote is a probationary member
+/// transferred in (R1.27); the latest arrival counts.
 pub fn apply(f: &mut CaseFacts, transfers: &[(NaiveDate, NaiveDate)]) {
     f.activist_periods = activist_periods(f.steps.get(&Step::ActivistRecommendation).copied(), transfers);
+    let vote = f.date(Step::AdmissionVote);
+    f.probation_transfer_in =
+        vote.and_then(|v| transfers.iter().filter(|(left, _)| *left >= v).map(|(_, arrived)| *arrived).max());
 }
 
 /// (left, arrived) of one case's transfers.
@@ -110,12 +122,10 @@ pub async fn transfer(db: &Db, scope: &Scope, case_id: i64, input: TransferInput
         return Err(AppError::invalid_field("note", "备注不能超过500个字符"));
     }
     let mut w = db.begin_write().await?;
+    let cfg = crate::service::settings::rule_config(db, &mut w.tx).await?;
     let case = case_repo::get(&mut w.tx, scope, case_id).await?.ok_or_else(AppError::not_found)?;
     if case.status != "open" {
         return Err(AppError::invalid_field("to_org_id", "档案已办结，不能转接"));
-    }
-    if case_repo::member_of_person(&mut w.tx, case.person_id).await?.is_some() {
-        return Err(AppError::invalid_field("to_org_id", "已接收为预备党员，请通过党员组织关系转接办理"));
     }
     let target = crate::service::members::member_org(&mut w.tx, scope, to_org_id, "to_org_id").await?;
     if target.id == case.org_id {
@@ -130,6 +140,17 @@ pub async fn transfer(db: &Db, scope: &Scope, case_id: i64, input: TransferInput
     {
         return Err(AppError::invalid_field("left_on", format!("转出日期早于上一次转入日期 {last}")));
     }
+    // A probationary member moves with the case: the membership changes on the arrival date.
+    let member = match case_repo::member_of_person(&mut w.tx, case.person_id).await? {
+        Some(mid) => {
+            let before = members_repo::get(&mut w.tx, scope, mid).await?.ok_or_else(AppError::not_found)?;
+            let reason = note.clone().unwrap_or_else(|| "发展档案转接".to_string());
+            let after =
+                members::move_member(&mut w.tx, scope, &before, &target, arrived_on, &reason, "arrived_on").await?;
+            Some((before, after))
+        }
+        None => None,
+    };
     let id = repo::insert_transfer(
         &mut w.tx,
         case_id,
@@ -145,6 +166,26 @@ pub async fn transfer(db: &Db, scope: &Scope, case_id: i64, input: TransferInput
     let row =
         repo::transfers(&mut w.tx, case_id).await?.into_iter().find(|t| t.id == id).ok_or_else(AppError::not_found)?;
     let gap = (arrived_on - left_on).num_days() - 1;
+    let not_counted = gap > 0 && !cfg.settings.transit_days_count;
+    if let Some((before, after)) = &member {
+        audit::append(
+            &mut w.tx,
+            scope,
+            AuditEntry {
+                action: "transfer",
+                entity: "member",
+                entity_id: Some(after.row.id),
+                org_path: Some(&target.path),
+                summary: format!(
+                    "{}组织关系由「{}」转入「{}」（{arrived_on}，随发展档案转接）",
+                    before.row.name, before.row.org_name, target.name
+                ),
+                before: json(before),
+                after: json(after),
+            },
+        )
+        .await?;
+    }
     audit::append(
         &mut w.tx,
         scope,
@@ -154,11 +195,12 @@ pub async fn transfer(db: &Db, scope: &Scope, case_id: i64, input: TransferInput
             entity_id: Some(case_id),
             org_path: Some(&target.path),
             summary: format!(
-                "发展档案 {} 由 {} 转至 {}（{left_on} 转出，{arrived_on} 转入{}）",
+                "发展档案 {} 由 {} 转至 {}（{left_on} 转出，{arrived_on} 转入{}）{}",
                 case.name,
                 case.org_name,
                 target.name,
-                if gap > 0 { format!("，中断 {gap} 天不计入培养时间") } else { String::new() }
+                if not_counted { format!("，中断 {gap} 天不计入培养时间") } else { String::new() },
+                if member.is_some() { "；党员组织关系同时转接" } else { "" }
             ),
             before: json(&case),
             after: json(&row),
@@ -167,6 +209,61 @@ pub async fn transfer(db: &Db, scope: &Scope, case_id: i64, input: TransferInput
     .await?;
     w.commit().await?;
     Ok(row)
+}
+
+/// The open case of `person_id` follows its member to `to` on `on`, inside the member transfer's
+/// transaction, with its own audit row; `false` when there is none or it is already there. Between
+/// a branch and its 党小组 (the same voting branch) the case is re-homed without a transfer record.
+pub(crate) async fn follow_member(
+    conn: &mut Conn,
+    scope: &Scope,
+    person_id: i64,
+    to: &OrgRow,
+    on: NaiveDate,
+    reason: &str,
+) -> AppResult<bool> {
+    let Some(case_id) = case_repo::open_case_of_person(conn, person_id).await? else { return Ok(false) };
+    let case = case_repo::get(conn, scope, case_id).await?.ok_or_else(|| {
+        AppError::invalid_field("to_org_id", "此人的发展档案不在您的管理范围内，请由上级党组织办理转接")
+    })?;
+    if case.org_id == to.id {
+        return Ok(false);
+    }
+    let same_branch =
+        case_repo::voting_branch_path(conn, case.org_id).await? == case_repo::voting_branch_path(conn, to.id).await?;
+    let after = if same_branch {
+        case_repo::rehome_case(conn, case_id, to.id, &to.path).await?;
+        serde_json::json!({"org_id": to.id})
+    } else {
+        let id = repo::insert_transfer(
+            conn,
+            case_id,
+            case.org_id,
+            to.id,
+            &to.path,
+            on,
+            on,
+            Some(reason),
+            &scope.display_name,
+        )
+        .await?;
+        serde_json::to_value(repo::transfers(conn, case_id).await?.into_iter().find(|t| t.id == id)).unwrap_or_default()
+    };
+    audit::append(
+        conn,
+        scope,
+        AuditEntry {
+            action: "transfer",
+            entity: "development_case",
+            entity_id: Some(case_id),
+            org_path: Some(&to.path),
+            summary: format!("发展档案 {} 随党员组织关系由 {} 转至 {}（{on}）", case.name, case.org_name, to.name),
+            before: json(&case),
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -219,6 +316,20 @@ mod tests {
                 ActivistPeriod { start: d(2024, 10, 1), end: None }
             ]
         );
+    }
+
+    #[test]
+    fn a_move_on_or_after_the_admission_vote_is_a_probationary_transfer_in() {
+        let early = (d(2024, 9, 30), d(2024, 10, 1));
+        let mut f = activist(&[early]);
+        assert_eq!(f.probation_transfer_in, None, "no admission vote yet");
+        f.steps.insert(Step::AdmissionVote, d(2025, 5, 10));
+        apply(&mut f, &[early]);
+        assert_eq!(f.probation_transfer_in, None, "an activist's move is not R1.27");
+        apply(&mut f, &[early, (d(2025, 5, 9), d(2025, 5, 12))]);
+        assert_eq!(f.probation_transfer_in, None, "left the day before the vote");
+        apply(&mut f, &[early, (d(2025, 5, 10), d(2025, 5, 12)), (d(2025, 12, 1), d(2025, 12, 1))]);
+        assert_eq!(f.probation_transfer_in, Some(d(2025, 12, 1)), "the latest arrival");
     }
 
     #[test]

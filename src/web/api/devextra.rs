@@ -60,6 +60,10 @@ pub async fn read_material(
             }
         }
     }
+    crate::web::input::check_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    if let Some(f) = &input.file_name {
+        crate::web::input::check_pairs([("file_name", f.as_str())])?;
+    }
     if paper {
         input.data = None;
         input.file_name = None;

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 
+use super::docs::ErrorResponses;
 use super::{ApiError, ApiJson, ErrorBody};
 use crate::auth::scope::Scope;
 use crate::error::AppError;
@@ -22,7 +23,7 @@ use crate::service::members::{MemberInput, Profile, StatusInput, TransferInput};
 use crate::service::orgs::{AddPosition, CreateOrg, DissolveOrg, MoveOrg, TreeNode, UpdateOrg};
 use crate::service::users::CreateUser;
 use crate::web::AppState;
-use crate::web::auth::ApiUser;
+use crate::web::auth::{ApiUser, ClientAddr};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -53,7 +54,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         super::publicity::add_objection, super::publicity::resolve_objection, super::publicity::notices
     ),
     components(schemas(ErrorBody)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ErrorResponses)
 )]
 pub struct ApiDoc;
 
@@ -91,8 +92,12 @@ pub struct LoginResponse {
 
 /// Logs in and returns an API token.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)), security(()))]
-pub async fn login(State(st): State<AppState>, ApiJson(r): ApiJson<LoginRequest>) -> ApiResult<LoginResponse> {
-    let s = crate::service::users::login(&st.db, &r.username, &r.password, "api").await?;
+pub async fn login(
+    State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(r): ApiJson<LoginRequest>,
+) -> ApiResult<LoginResponse> {
+    let s = crate::service::users::login(&st.db, &r.username, &r.password, "api", client).await?;
     Ok(Json(LoginResponse { token: s.token, user: s.user }))
 }
 
@@ -334,7 +339,12 @@ pub async fn member_page(st: &AppState, scope: &Scope, f: &MemberFilter) -> Resu
         None => scope.root_path.clone(),
     };
     let (items, total) = crate::repo::members::list(&mut conn, scope, &path, f, crate::util::today()).await?;
-    Ok(MemberPage { items, total, page: f.page.unwrap_or(1).max(1), per_page: f.per_page.unwrap_or(50).clamp(1, 200) })
+    Ok(MemberPage {
+        items,
+        total,
+        page: crate::repo::clamp_page(f.page),
+        per_page: f.per_page.unwrap_or(50).clamp(1, 200),
+    })
 }
 
 /// The roster.
@@ -467,6 +477,7 @@ pub async fn read_upload(mut mp: Multipart) -> Result<(Vec<u8>, Vec<(String, Str
             }
         }
     }
+    crate::web::input::check_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let file = file.filter(|f| !f.is_empty()).ok_or_else(|| AppError::bad_request("file", "请选择要上传的文件"))?;
     Ok((file, fields))
 }

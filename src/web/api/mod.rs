@@ -5,6 +5,7 @@ pub mod development;
 pub mod devextra;
 pub mod devrecord;
 pub mod devstats;
+mod docs;
 mod handlers;
 pub mod meetings;
 pub mod penalties;

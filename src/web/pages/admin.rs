@@ -61,6 +61,8 @@ struct SettingsForm {
     periods_inclusive: String,
     #[serde(default)]
     strict_majority: String,
+    #[serde(default)]
+    transit_days_count: String,
 }
 
 impl SettingsForm {
@@ -78,6 +80,7 @@ impl SettingsForm {
             month_end_clamp: s.month_end_clamp.to_string(),
             periods_inclusive: s.periods_inclusive.to_string(),
             strict_majority: s.strict_majority.to_string(),
+            transit_days_count: s.transit_days_count.to_string(),
         }
     }
 
@@ -101,6 +104,7 @@ impl SettingsForm {
             month_end_clamp: self.month_end_clamp.trim() != "false",
             periods_inclusive: self.periods_inclusive.trim() != "false",
             strict_majority: self.strict_majority.trim() != "false",
+            transit_days_count: self.transit_days_count.trim() == "true",
         };
         if errs.is_empty() { Ok(s) } else { Err(AppError::invalid(errs)) }
     }

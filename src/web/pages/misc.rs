@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use crate::rules::Finding;
 use crate::service::dashboard::Stats;
 use crate::service::import::ImportReport;
 use crate::web::AppState;
-use crate::web::auth::{PageUser, SESSION_COOKIE, check_csrf};
+use crate::web::auth::{ClientAddr, PageUser, SESSION_COOKIE, check_csrf};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,6 +42,7 @@ struct LoginTpl {
     username: String,
     next: String,
     error: String,
+    csrf: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,8 +55,31 @@ fn safe_next(n: &str) -> String {
     if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") { n.to_string() } else { "/".to_string() }
 }
 
-async fn login_page(Query(q): Query<NextQ>) -> Response {
-    render(&LoginTpl { username: String::new(), next: safe_next(&q.next), error: String::new() })
+/// The login form's CSRF token before any session exists: a random value in a `SameSite=Strict`
+/// cookie that the form must echo (double submit), so another site cannot log a browser in.
+const LOGIN_CSRF_COOKIE: &str = "jiceng_login_csrf";
+
+/// The login form with a CSRF token (the browser's current one, or a new one in a cookie).
+fn login_form(st: &AppState, headers: &HeaderMap, status: StatusCode, mut tpl: LoginTpl) -> Response {
+    let existing = crate::web::auth::cookie_in(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() >= 32);
+    tpl.csrf = existing.clone().unwrap_or_else(crate::util::random_token);
+    let mut r = render_status(status, &tpl);
+    if existing.is_none() {
+        let cookie = format!(
+            "{LOGIN_CSRF_COOKIE}={}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=86400{}",
+            tpl.csrf,
+            if st.secure_cookies { "; Secure" } else { "" }
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<NextQ>) -> Response {
+    let tpl = LoginTpl { username: String::new(), next: safe_next(&q.next), error: String::new(), csrf: String::new() };
+    login_form(&st, &headers, StatusCode::OK, tpl)
 }
 
 #[derive(Deserialize)]
@@ -64,10 +88,27 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
 }
 
-async fn login_submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Response {
-    match crate::service::users::login(&st.db, &f.username, &f.password, "web").await {
+async fn login_submit(
+    State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let expected = crate::web::auth::cookie_in(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || crate::util::sha256_hex(&f.csrf) != crate::util::sha256_hex(&expected) {
+        let tpl = LoginTpl {
+            username: f.username,
+            next: safe_next(&f.next),
+            error: "登录表单已过期，请重新输入密码后登录".to_string(),
+            csrf: String::new(),
+        };
+        return login_form(&st, &headers, StatusCode::FORBIDDEN, tpl);
+    }
+    match crate::service::users::login(&st.db, &f.username, &f.password, "web", client).await {
         Ok(s) => {
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
@@ -83,10 +124,13 @@ async fn login_submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> R
         }
         Err(e) => {
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED);
-            render_status(
-                status,
-                &LoginTpl { username: f.username, next: safe_next(&f.next), error: e.message.clone() },
-            )
+            let tpl = LoginTpl {
+                username: f.username,
+                next: safe_next(&f.next),
+                error: e.message.clone(),
+                csrf: String::new(),
+            };
+            login_form(&st, &headers, status, tpl)
         }
     }
 }
@@ -481,7 +525,7 @@ async fn audit_page(State(st): State<AppState>, u: PageUser, flash: Flash, Query
     if let Some(a) = &f.actor {
         q.append_pair("actor", a);
     }
-    let page = f.page.unwrap_or(1).max(1);
+    let page = crate::repo::clamp_page(f.page);
     let entities = vec![("org", "组织"), ("member", "党员"), ("position", "职务"), ("user", "账号")];
     render(&AuditTpl {
         ctx: Ctx::new(&u.scope, "audit", &flash),

@@ -159,8 +159,12 @@ fn r1_13_month_end_clamp_and_setting() {
 #[test]
 fn r1_13_override_keeps_the_justification() {
     let mut f = CaseFacts { leaving_date: Some(date(2025, 1, 1)), ..before(Tl::V14, Step::PreReview) };
-    f.overrides =
-        vec![Override { rule: "R1.13".into(), reason: "毕业后留校工作，组织关系不转出".into() }];
+    f.overrides = vec![Override {
+        rule: "R1.13".into(),
+        reason: "毕业后留校工作，组织关系不转出".into(),
+        step: Step::PreReview,
+        round: 0,
+    }];
     let v = check(&f, Step::PreReview, date(2024, 11, 10));
     assert_eq!(one(&v, "R1.13").severity, Severity::Info);
     assert_eq!(one(&v, "R1.13").fact_value("override"), Some("毕业后留校工作，组织关系不转出"));
@@ -327,7 +331,10 @@ fn r1_21_month_end_clamps() {
 #[test]
 fn r1_21_override_softens_the_warning_not_the_block() {
     let mut f = before(Tl::V26, Step::Approval);
-    f.overrides = vec![Override { rule: "R1.21".into(), reason: "党委换届，延期审批".into() }];
+    f.overrides =
+        vec![Override {
+            rule: "R1.21".into(), reason: "党委换届，延期审批".into(), step: Step::Approval, round: 0
+        }];
     // Vote 2026-07-20: warn after 2026-10-20, block after 2027-01-20.
     let v = check(&f, Step::Approval, date(2026, 11, 1));
     assert_eq!(one(&v, "R1.21").severity, Severity::Info);

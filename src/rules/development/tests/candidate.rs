@@ -144,7 +144,12 @@ fn r1_7_no_assessment_counts_missing_half_years() {
 #[test]
 fn r1_7_override_downgrades() {
     let mut f = CaseFacts { activist_assessments: vec![], ..before(Tl::V14, Step::CandidateDetermination) };
-    f.overrides = vec![Override { rule: "R1.7".into(), reason: "考察记录为纸质，已补录".into() }];
+    f.overrides = vec![Override {
+        rule: "R1.7".into(),
+        reason: "考察记录为纸质，已补录".into(),
+        step: Step::CandidateDetermination,
+        round: 0,
+    }];
     let v = check(&f, Step::CandidateDetermination, date(2024, 9, 2));
     assert_eq!(one(&v, "R1.7").severity, Severity::Info);
 }
@@ -300,7 +305,8 @@ fn r1_10_party_probation_blocks_under_both_versions() {
     for tl in [Tl::V14, Tl::V26] {
         let mut f = before(tl, Step::SponsorAssignment);
         f.sponsors[0].under_probation_penalty = true;
-        f.overrides = vec![Override { rule: "R1.10".into(), reason: "无".into() }];
+        f.overrides =
+            vec![Override { rule: "R1.10".into(), reason: "无".into(), step: Step::SponsorAssignment, round: 0 }];
         let v = check(&f, Step::SponsorAssignment, tl.on(Step::SponsorAssignment));
         assert_eq!(rules(&v), vec![("R1.10", Severity::Block)], "{tl:?}");
         assert!(v[0].message_zh.contains("留党察看"));

@@ -174,7 +174,12 @@ fn r1_4_same_rule_under_both_versions() {
 #[test]
 fn override_turns_a_warning_into_info_with_the_reason() {
     let mut f = before(Tl::V14, Step::Talk);
-    f.overrides = vec![Override { rule: "R1.4".into(), reason: "申请人赴外地实习，返校后谈话".into() }];
+    f.overrides = vec![Override {
+        rule: "R1.4".into(),
+        reason: "申请人赴外地实习，返校后谈话".into(),
+        step: Step::Talk,
+        round: 0,
+    }];
     let v = check(&f, Step::Talk, date(2023, 4, 11));
     let x = one(&v, "R1.4");
     assert_eq!(x.severity, Severity::Info);
@@ -186,8 +191,8 @@ fn override_turns_a_warning_into_info_with_the_reason() {
 fn override_without_reason_or_for_another_rule_is_ignored() {
     let mut f = before(Tl::V14, Step::Talk);
     f.overrides = vec![
-        Override { rule: "R1.4".into(), reason: "  ".into() },
-        Override { rule: "R1.21".into(), reason: "x".into() },
+        Override { rule: "R1.4".into(), reason: "  ".into(), step: Step::Talk, round: 0 },
+        Override { rule: "R1.21".into(), reason: "x".into(), step: Step::Talk, round: 0 },
     ];
     let v = check(&f, Step::Talk, date(2023, 4, 11));
     assert_eq!(one(&v, "R1.4").severity, Severity::Warn);
@@ -197,7 +202,7 @@ fn override_without_reason_or_for_another_rule_is_ignored() {
 #[test]
 fn override_never_lifts_a_block() {
     let mut f = CaseFacts { birth_date: date(2005, 3, 2), ..before(Tl::V14, Step::Application) };
-    f.overrides = vec![Override { rule: "R1.2".into(), reason: "差一天".into() }];
+    f.overrides = vec![Override { rule: "R1.2".into(), reason: "差一天".into(), step: Step::Application, round: 0 }];
     let v = check(&f, Step::Application, date(2023, 3, 1));
     assert_eq!(one(&v, "R1.2").severity, Severity::Block);
 }

@@ -18,6 +18,7 @@ mod early;
 mod outcome;
 mod probation;
 mod steps;
+mod transfer_in;
 mod vote;
 
 /// A date.
@@ -163,6 +164,7 @@ fn complete(tl: Tl) -> CaseFacts {
         political_review: Some(PoliticalReview { passed: Some(true), concluded_on: tl.on(Step::PoliticalReview) }),
         steps,
         activist_periods: Vec::new(),
+        probation_transfer_in: None,
         activist_assessments: assessments,
         mentors: vec![full(11, "李老师")],
         sponsors: vec![full(21, "王一"), full(22, "王二")],

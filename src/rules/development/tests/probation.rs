@@ -32,7 +32,8 @@ fn r1_22_month_end_and_override() {
     f.steps.insert(Step::Approval, date(2027, 1, 31));
     f.steps.insert(Step::ApprovalFiling, date(2027, 2, 1));
     around(|d| check(&f, Step::Oath, d), date(2027, 2, 28), "R1.22", [None, None, Some(Severity::Warn)]);
-    f.overrides = vec![Override { rule: "R1.22".into(), reason: "七一集中宣誓".into() }];
+    f.overrides =
+        vec![Override { rule: "R1.22".into(), reason: "七一集中宣誓".into(), step: Step::Oath, round: 0 }];
     assert_eq!(one(&check(&f, Step::Oath, date(2027, 3, 1)), "R1.22").severity, Severity::Info);
 }
 

@@ -106,6 +106,7 @@ pub struct StageTime {
 
 /// Overrides per rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = OverrideRuleCount)]
 pub struct RuleCount {
     /// Rule id.
     pub rule: String,
