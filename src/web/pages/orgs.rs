@@ -68,6 +68,8 @@ struct PosForm {
     role: String,
     #[serde(default)]
     start_on: String,
+    #[serde(default)]
+    justification: String,
 }
 
 #[derive(Default, Deserialize)]
@@ -306,7 +308,14 @@ async fn add_position(
     let role = PositionRole::parse(&f.role);
     let result = match (member_id, role) {
         (Some(member_id), Some(role)) if errors.is_empty() => {
-            crate::service::orgs::add_position(&st.db, &u.scope, id, AddPosition { member_id, role, start_on }).await
+            let justification = opt_text(&f.justification);
+            crate::service::orgs::add_position(
+                &st.db,
+                &u.scope,
+                id,
+                AddPosition { member_id, role, start_on, justification },
+            )
+            .await
         }
         _ => {
             if member_id.is_none() {
@@ -361,6 +370,47 @@ struct NewForm {
     term_start: String,
     #[serde(default)]
     joint_branch: String,
+    /// Founding members chosen so far (member ids, from the picker's check boxes).
+    #[serde(skip)]
+    founding_member_ids: Vec<String>,
+    /// The picker's search text.
+    #[serde(default)]
+    member_q: String,
+    /// `search` (find members, keep every typed value) or empty (create).
+    #[serde(default)]
+    op: String,
+}
+
+impl NewForm {
+    /// Reads the form's pairs; `founding_member_ids` may repeat.
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = NewForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "_csrf" => f.csrf = v,
+                "name" => f.name = v,
+                "kind" => f.kind = v,
+                "category" => f.category = v,
+                "established_on" => f.established_on = v,
+                "term_start" => f.term_start = v,
+                "joint_branch" => f.joint_branch = v,
+                "founding_member_ids" if !v.trim().is_empty() && !f.founding_member_ids.contains(&v) => {
+                    f.founding_member_ids.push(v)
+                }
+                "member_q" => f.member_q = v,
+                "op" => f.op = v,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// A member offered by the founding-members picker.
+struct Pick {
+    id: i64,
+    label: String,
+    chosen: bool,
 }
 
 #[derive(Template)]
@@ -372,10 +422,47 @@ struct NewTpl {
     kinds: &'static [OrgKind],
     categories: &'static [OrgCategory],
     form: NewForm,
+    /// Chosen founding members, then the search results not yet chosen.
+    picks: Vec<Pick>,
+    /// Whether a search was run (to say "no match").
+    searched: bool,
     errors: FieldErrors,
     error: String,
 }
 form_helpers!(NewTpl);
+
+/// The chosen founding members (by name) and, when the form asked, full members of the parent's
+/// subtree matching the search text.
+async fn picks(st: &AppState, u: &PageUser, parent: i64, form: &NewForm) -> Vec<Pick> {
+    let mut out = Vec::new();
+    if let Ok(mut conn) = st.db.pool.acquire().await {
+        for id in form.founding_member_ids.iter().filter_map(|s| s.trim().parse::<i64>().ok()) {
+            if let Ok(Some(m)) = crate::repo::members::get(&mut conn, &u.scope, id).await {
+                let label = format!("{}（{}，{}）", m.row.name, m.row.status.label(), m.row.org_name);
+                out.push(Pick { id, label, chosen: true });
+            }
+        }
+    }
+    let q = form.member_q.trim();
+    if form.op == "search" && !q.is_empty() {
+        let f = crate::repo::members::MemberFilter {
+            org: Some(parent),
+            q: Some(q.to_string()),
+            status: Some("full".into()),
+            per_page: Some(30),
+            ..Default::default()
+        };
+        if let Ok(page) = crate::web::api::member_page(st, &u.scope, &f).await {
+            for m in page.items {
+                if !out.iter().any(|p| p.id == m.id) {
+                    let label = format!("{}（{}，{}）", m.name, m.status.label(), m.org_name);
+                    out.push(Pick { id: m.id, label, chosen: false });
+                }
+            }
+        }
+    }
+    out
+}
 
 async fn new_render(st: &AppState, u: &PageUser, id: i64, form: NewForm, err: Option<AppError>) -> Response {
     let parent = match st.db.pool.acquire().await {
@@ -394,6 +481,8 @@ async fn new_render(st: &AppState, u: &PageUser, id: i64, form: NewForm, err: Op
         }
         None => (String::new(), FieldErrors::new(), StatusCode::OK),
     };
+    let picks = picks(st, u, id, &form).await;
+    let searched = form.op == "search" && !form.member_q.trim().is_empty();
     render_status(
         status,
         &NewTpl {
@@ -403,6 +492,8 @@ async fn new_render(st: &AppState, u: &PageUser, id: i64, form: NewForm, err: Op
             kinds: parent.kind.allowed_children(),
             categories: OrgCategory::ALL,
             form,
+            picks,
+            searched,
             errors,
             error,
         },
@@ -423,11 +514,29 @@ async fn new_page(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) 
     .await
 }
 
-async fn new_submit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<NewForm>) -> Response {
+async fn new_submit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = NewForm::from_pairs(pairs);
     if let Err(e) = check_csrf(&u.scope, &f.csrf) {
         return error_page(&e);
     }
+    if f.op == "search" {
+        return new_render(&st, &u, id, f, None).await;
+    }
     let mut errors = FieldErrors::new();
+    let mut founding_member_ids = Vec::new();
+    for s in &f.founding_member_ids {
+        match s.trim().parse::<i64>() {
+            Ok(v) => founding_member_ids.push(v),
+            Err(_) => {
+                errors.insert("founding_member_ids".into(), "请用“查找党员”选择成立时的党员".into());
+            }
+        }
+    }
     let kind = OrgKind::parse(&f.kind);
     if kind.is_none() {
         errors.insert("kind".into(), "请选择类型".into());
@@ -448,6 +557,7 @@ async fn new_submit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>
                     joint_branch: f.joint_branch == "1",
                     established_on,
                     term_start,
+                    founding_member_ids,
                 },
             )
             .await
