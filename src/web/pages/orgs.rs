@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/dissolve", post(dissolve))
         .route("/orgs/{id}/positions", post(add_position))
         .route("/orgs/{id}/positions/{pid}/end", post(end_position))
+        .route("/orgs/{id}/term-events", post(term_event))
 }
 
 #[derive(Template)]
@@ -84,6 +85,29 @@ struct EditForm {
     effective_on: String,
 }
 
+/// The 换届 / 延期换届 / 换届请示 form of the org page.
+#[derive(Default, Deserialize)]
+struct TermForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    event_on: String,
+    #[serde(default)]
+    until_on: String,
+    #[serde(default)]
+    approved_by: String,
+    #[serde(default)]
+    document_no: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Kinds of term records offered by the form: (identifier, label).
+const TERM_KINDS: &[(&str, &str)] =
+    &[("re_election", "换届选举（新一届任期开始）"), ("postponement", "延期换届（经上级批准）"), ("election_request", "换届请示（教工党支部届满前4个月）")];
+
 #[derive(Template)]
 #[template(path = "org/detail.html")]
 struct DetailTpl {
@@ -96,6 +120,10 @@ struct DetailTpl {
     child_kinds: &'static [OrgKind],
     pos_form: PosForm,
     edit_form: EditForm,
+    term_form: TermForm,
+    term_kinds: &'static [(&'static str, &'static str)],
+    /// Whether the rejected form was the term form (its error shows at the top of that form).
+    term_rejected: bool,
     errors: FieldErrors,
     error: String,
     /// 公示栏: the subtree's notices running, upcoming or recently ended (R1.8).
@@ -103,9 +131,11 @@ struct DetailTpl {
 }
 form_helpers!(DetailTpl);
 
+#[derive(Default)]
 struct Retry {
     pos: Option<PosForm>,
     edit: Option<EditForm>,
+    term: Option<TermForm>,
     err: Option<AppError>,
 }
 
@@ -159,6 +189,11 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
         effective_on: String::new(),
     });
     let pos_form = retry.pos.unwrap_or_default();
+    let term_rejected = retry.term.is_some();
+    let term_form = retry.term.unwrap_or_else(|| TermForm {
+        event_on: crate::util::fmt_date(crate::util::today()),
+        ..Default::default()
+    });
     let child_kinds = d.org.kind.allowed_children();
     let notice_filter = crate::service::development::publicity::NoticeFilter { org: Some(id), recent_days: None };
     let notices =
@@ -175,6 +210,9 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
             child_kinds,
             pos_form,
             edit_form,
+            term_form,
+            term_kinds: TERM_KINDS,
+            term_rejected,
             errors,
             error,
             notices,
@@ -183,7 +221,7 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
 }
 
 async fn detail(State(st): State<AppState>, u: PageUser, flash: Flash, Path(id): Path<i64>) -> Response {
-    detail_render(&st, &u, &flash, id, Retry { pos: None, edit: None, err: None }).await
+    detail_render(&st, &u, &flash, id, Retry::default()).await
 }
 
 /// A rejected form is shown again with its values; anything else is an error page.
@@ -195,10 +233,49 @@ async fn retry_or_error(
     pos: Option<PosForm>,
     edit: Option<EditForm>,
 ) -> Response {
+    retry_with(st, u, id, e, Retry { pos, edit, ..Default::default() }).await
+}
+
+/// A rejected form is shown again with its values; anything else is an error page.
+async fn retry_with(st: &AppState, u: &PageUser, id: i64, e: AppError, retry: Retry) -> Response {
     if e.status < 500 && e.status != 403 && e.status != 404 {
-        detail_render(st, u, &Flash(String::new()), id, Retry { pos, edit, err: Some(e) }).await
+        detail_render(st, u, &Flash(String::new()), id, Retry { err: Some(e), ..retry }).await
     } else {
         error_page(&e)
+    }
+}
+
+async fn term_event(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<TermForm>) -> Response {
+    if let Err(e) = check_csrf(&u.scope, &f.csrf) {
+        return error_page(&e);
+    }
+    let mut errors = FieldErrors::new();
+    let kind = crate::repo::org_terms::TermEventKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.insert("kind".into(), "请选择登记事项".into());
+    }
+    let event_on = opt_date(&f.event_on, "event_on", &mut errors);
+    if event_on.is_none() {
+        errors.entry("event_on".into()).or_insert_with(|| "请填写日期".into());
+    }
+    let until_on = opt_date(&f.until_on, "until_on", &mut errors);
+    let result = match (kind, event_on) {
+        (Some(kind), Some(event_on)) if errors.is_empty() => {
+            let input = crate::service::org_terms::TermEventInput {
+                kind,
+                event_on,
+                until_on,
+                approved_by: opt_text(&f.approved_by),
+                document_no: opt_text(&f.document_no),
+                note: opt_text(&f.note),
+            };
+            crate::service::org_terms::record(&st.db, &u.scope, id, input).await
+        }
+        _ => Err(AppError::invalid(errors)),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/orgs/{id}?ok=saved#terms")),
+        Err(e) => retry_with(&st, &u, id, e, Retry { term: Some(f), ..Default::default() }).await,
     }
 }
 
