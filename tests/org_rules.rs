@@ -102,14 +102,14 @@ both!(probationary_cannot_hold_a_seat, |app| async move {
 both!(small_branch_elects_no_committee, |app| async move {
     let (org, members) = branch_with(&app, "五人党支部", 7, 40).await;
     let fx = app.fixtures().await;
-    // Two of the seven leave for a sibling branch 30 days ago: five full members since then.
+    // Two of the seven leave for another branch 30 days ago: five full members since then.
     let moved_on = add_days(today(), -30);
     for &m in &members[5..] {
         let (s, v) = app
             .post_json(
                 &format!("/api/v1/members/{m}/transfer"),
                 &app.college,
-                json!({"to_org_id": fx.sibling_branch, "on": ymd(moved_on), "reason": "工作调动"}),
+                json!({"to_org_id": fx.branch, "on": ymd(moved_on), "reason": "工作调动"}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -201,7 +201,7 @@ both!(founding_a_branch_needs_three_full_members, |app| async move {
     // The page: the picker finds members by name, keeps the chosen ones and every typed value.
     let (cookie, csrf) = app.web_login("college").await;
     let (_, m) = app.get(&format!("/api/v1/members/{}", founders[0]), &app.college).await;
-    let name = m["name"].as_str().unwrap().to_string();
+    let name = m["member"]["name"].as_str().unwrap().to_string();
     let path = format!("/orgs/{}/new", fx.college);
     let typed = |op: &'static str| {
         vec![
