@@ -289,7 +289,8 @@ both!(positions_add_and_end, |app| async move {
         .post_json(
             &format!("/api/v1/orgs/{}/positions", fx.branch),
             &app.branch,
-            json!({"member_id": fx.other_in_branch, "role": "publicity_member", "start_on": "2026-01-05"}),
+            // The demo branch's committee already has five members: a sixth needs a justification (R3.3).
+            json!({"member_id": fx.other_in_branch, "role": "publicity_member", "start_on": "2026-01-05", "justification": "换届前临时增补"}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{p}");
