@@ -21,7 +21,7 @@ async fn add_member(app: &TestApp, org: i64, name: &str, seq: u32, probationary:
     let birth = NaiveDate::from_ymd_opt(1988, 1, 1 + seq % 28).unwrap();
     let mut m = json!({
         "name": name,
-        "id_card_no": id_card("330106", birth, seq % 2 == 0, seq),
+        "id_card_no": id_card("330106", birth, seq.is_multiple_of(2), seq),
         "category": "teacher",
         "org_id": org,
         "status": "full",
@@ -89,7 +89,12 @@ both!(probationary_cannot_hold_a_seat, |app| async move {
         .post_form(
             &format!("/orgs/{org}/positions"),
             &cookie,
-            &[("_csrf", &csrf), ("member_id", &prob.to_string()), ("role", "organization_member"), ("start_on", "2026-11-02")],
+            &[
+                ("_csrf", &csrf),
+                ("member_id", &prob.to_string()),
+                ("role", "organization_member"),
+                ("start_on", "2026-11-02"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -162,7 +167,9 @@ both!(committee_above_five_needs_a_justification, |app| async move {
     assert_eq!(s, StatusCode::OK, "{v}");
     let pid = v["id"].as_i64().unwrap();
     let n = app
-        .scalar(&format!("SELECT COUNT(*) AS n FROM org_position WHERE id = {pid} AND justification = '党员人数多、分布在三个校区'"))
+        .scalar(&format!(
+            "SELECT COUNT(*) AS n FROM org_position WHERE id = {pid} AND justification = '党员人数多、分布在三个校区'"
+        ))
         .await;
     assert_eq!(n, 1, "the justification is stored with the seat");
 });
@@ -183,9 +190,8 @@ both!(founding_a_branch_needs_three_full_members, |app| async move {
         assert!(msg.contains("联合党支部"), "{msg}");
     }
     // A member outside the caller's scope is no founder.
-    let (s, v) = app
-        .post_json("/api/v1/orgs", &app.college, body(&[founders[0], founders[1], fx.foreign_member]))
-        .await;
+    let (s, v) =
+        app.post_json("/api/v1/orgs", &app.college, body(&[founders[0], founders[1], fx.foreign_member])).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert!(v["error"]["fields"]["founding_member_ids"].is_string(), "{v}");
     assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM org").await, orgs_before, "nothing created");
@@ -365,7 +371,10 @@ both!(member_status_findings, |app| async move {
     assert!(profile.contains(&("R5.3".into(), "warn".into())), "{profile:?}");
     assert_eq!(profile, scope);
     let (profile, _) = status(json!({"special_status": "mobile", "since": since, "mobile_certificate": true})).await;
-    assert!(profile.contains(&("R5.4".into(), "info".into())) && !profile.iter().any(|(r, _)| r == "R5.3"), "{profile:?}");
+    assert!(
+        profile.contains(&("R5.4".into(), "info".into())) && !profile.iter().any(|(r, _)| r == "R5.3"),
+        "{profile:?}"
+    );
     // Five months away: nothing yet.
     let (profile, _) = status(json!({"special_status": "normal", "since": ymd(today())})).await;
     assert!(profile.iter().all(|(r, _)| !r.starts_with("R5.")), "{profile:?}");

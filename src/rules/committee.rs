@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Finding, SUBJECT_MEMBER, SUBJECT_ORG, Severity};
 use super::structure::StructureSettings;
+use super::{Finding, SUBJECT_MEMBER, SUBJECT_ORG, Severity};
 use crate::calendar::fmt_date;
 use crate::domain::{OrgKind, PositionRole};
 
@@ -256,7 +256,10 @@ mod tests {
                 assert_eq!(f[0].fact_value("actual"), Some(size.to_string().as_str()));
             }
         }
-        let f = check_seat(&SeatProposal { committee_size: 8, ..seat(20, PositionRole::CommitteeMember) }, &Default::default());
+        let f = check_seat(
+            &SeatProposal { committee_size: 8, ..seat(20, PositionRole::CommitteeMember) },
+            &Default::default(),
+        );
         assert!(f[0].message_zh.contains("不超过的 7 人"), "{}", f[0].message_zh);
     }
 

@@ -372,8 +372,14 @@ fn away_or_graduated(f: &MemberFacts, as_of: NaiveDate, who: &str, out: &mut Vec
     };
     let Some(since) = f.special_status_since else {
         out.push(
-            finding(f, rule, Severity::Info, source, format!("{who}为{}，但未登记{what}，无法计算期限", f.special_status.label()))
-                .fact("since", what, "未登记"),
+            finding(
+                f,
+                rule,
+                Severity::Info,
+                source,
+                format!("{who}为{}，但未登记{what}，无法计算期限", f.special_status.label()),
+            )
+            .fact("since", what, "未登记"),
         );
         return;
     };

@@ -490,11 +490,20 @@ fn term(f: &OrgFacts, as_of: NaiveDate, s: &StructureSettings, out: &mut Vec<Fin
     let years = term_years(f.kind, s);
     if as_of >= end {
         if let Some(p) = f.postponement.as_ref().filter(|p| p.until_on > end) {
-            let approved = format!("经{}批准（{}，{}）延期换届至 {}", p.approved_by, p.document_no, fmt_date(p.approved_on), fmt_date(p.until_on));
+            let approved = format!(
+                "经{}批准（{}，{}）延期换届至 {}",
+                p.approved_by,
+                p.document_no,
+                fmt_date(p.approved_on),
+                fmt_date(p.until_on)
+            );
             let (severity, state) = if as_of < p.until_on {
                 (Severity::Info, format!("还有 {} 天", days_between(as_of, p.until_on)))
             } else {
-                (Severity::Warn, format!("延期已届满（已超过 {} 天），仍未换届，应立即换届", days_between(p.until_on, as_of)))
+                (
+                    Severity::Warn,
+                    format!("延期已届满（已超过 {} 天），仍未换届，应立即换届", days_between(p.until_on, as_of)),
+                )
             };
             out.push(
                 finding(
@@ -502,13 +511,21 @@ fn term(f: &OrgFacts, as_of: NaiveDate, s: &StructureSettings, out: &mut Vec<Fin
                     "R3.4",
                     severity,
                     SRC_TERMS,
-                    format!("{who}本届任期自 {} 起 {years} 年，于 {} 届满，{approved}，{state}", fmt_date(start), fmt_date(end)),
+                    format!(
+                        "{who}本届任期自 {} 起 {years} 年，于 {} 届满，{approved}，{state}",
+                        fmt_date(start),
+                        fmt_date(end)
+                    ),
                 )
                 .fact("term_start", "本届任期开始日", fmt_date(start))
                 .fact("term_end", "任期届满日", fmt_date(end))
                 .fact("required", "延期换届期限", fmt_date(p.until_on))
                 .fact("actual", "检查日期", fmt_date(as_of))
-                .fact("gap", if as_of < p.until_on { "距延期期限天数" } else { "已超期天数" }, days_between(as_of, p.until_on).abs()),
+                .fact(
+                    "gap",
+                    if as_of < p.until_on { "距延期期限天数" } else { "已超期天数" },
+                    days_between(as_of, p.until_on).abs(),
+                ),
             );
             return;
         }

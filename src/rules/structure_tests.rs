@@ -350,7 +350,11 @@ fn r3_4_postponement_covers_until_its_date() {
     assert!(!has(&b, date(2026, 8, 31), "R3.4", Severity::Warn));
     assert!(has(&b, date(2026, 9, 1), "R3.4", Severity::Warn));
     let f = check_org(&b, date(2026, 9, 2), &StructureSettings::default());
-    assert!(f[0].message_zh.contains("物党字〔2026〕3号") && f[0].message_zh.contains("2026-09-01"), "{}", f[0].message_zh);
+    assert!(
+        f[0].message_zh.contains("物党字〔2026〕3号") && f[0].message_zh.contains("2026-09-01"),
+        "{}",
+        f[0].message_zh
+    );
     assert_eq!(f[0].fact_value("gap"), Some("1"));
 }
 

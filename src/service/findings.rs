@@ -89,7 +89,10 @@ async fn compute(
         orgs_repo::current_positions_in_scope(&mut conn, scope, as_of).await?
     };
     let term_events = if only_root {
-        std::collections::HashMap::from([(scope.org_id, crate::repo::org_terms::of_org(&mut conn, scope.org_id).await?)])
+        std::collections::HashMap::from([(
+            scope.org_id,
+            crate::repo::org_terms::of_org(&mut conn, scope.org_id).await?,
+        )])
     } else {
         crate::repo::org_terms::under_path(&mut conn, &root_path).await?
     };

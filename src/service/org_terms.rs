@@ -35,15 +35,16 @@ pub struct TermEventInput {
 
 /// What the structural checks need from an org's term records: the latest postponement and the
 /// earliest election request dated in the current term (on or after `term_start`).
-pub fn current_term(events: &[TermEventRow], term_start: Option<NaiveDate>) -> (Option<Postponement>, Option<NaiveDate>) {
+pub fn current_term(
+    events: &[TermEventRow],
+    term_start: Option<NaiveDate>,
+) -> (Option<Postponement>, Option<NaiveDate>) {
     let Some(start) = term_start else {
         return (None, None);
     };
     let in_term = || events.iter().filter(move |e| e.event_on >= start);
-    let postponement = in_term()
-        .filter(|e| e.kind == TermEventKind::Postponement)
-        .max_by_key(|e| (e.event_on, e.id))
-        .and_then(|e| {
+    let postponement =
+        in_term().filter(|e| e.kind == TermEventKind::Postponement).max_by_key(|e| (e.event_on, e.id)).and_then(|e| {
             Some(Postponement {
                 approved_on: e.event_on,
                 until_on: e.until_on?,
@@ -141,7 +142,8 @@ pub async fn record(db: &Db, scope: &Scope, org_id: i64, input: TermEventInput) 
         after.term_start = Some(on);
         orgs_repo::update_attrs(&mut w.tx, &after).await?;
     }
-    let row = repo::of_org(&mut w.tx, org_id).await?.into_iter().find(|e| e.id == id).ok_or_else(AppError::not_found)?;
+    let row =
+        repo::of_org(&mut w.tx, org_id).await?.into_iter().find(|e| e.id == id).ok_or_else(AppError::not_found)?;
     let summary = match input.kind {
         TermEventKind::ReElection => format!("「{}」换届选举（{on}），新一届任期自 {on} 起", before.name),
         TermEventKind::Postponement => format!(

@@ -154,7 +154,13 @@ pub async fn create(db: &Db, scope: &Scope, c: CreateOrg) -> AppResult<OrgRow> {
             summary: if names.is_empty() {
                 format!("新建{}「{}」，上级：{}", org.kind.label(), org.name, parent.name)
             } else {
-                format!("成立{}「{}」，上级：{}，成立时党员：{}", org.kind.label(), org.name, parent.name, names.join("、"))
+                format!(
+                    "成立{}「{}」，上级：{}，成立时党员：{}",
+                    org.kind.label(),
+                    org.name,
+                    parent.name,
+                    names.join("、")
+                )
             },
             before: None,
             after: json(&serde_json::json!({"org": org, "founding_member_ids": ids})),
@@ -184,9 +190,10 @@ async fn founding_members(
         if out.iter().any(|m| m.0 == id) {
             continue;
         }
-        let m = crate::repo::members::get(&mut conn, scope, id).await?.filter(|m| m.left_on.is_none()).ok_or_else(
-            || AppError::invalid_field("founding_member_ids", "所选党员不存在或不在您的管理范围内"),
-        )?;
+        let m = crate::repo::members::get(&mut conn, scope, id)
+            .await?
+            .filter(|m| m.left_on.is_none())
+            .ok_or_else(|| AppError::invalid_field("founding_member_ids", "所选党员不存在或不在您的管理范围内"))?;
         if !m.org_path.starts_with(&parent.path) {
             return Err(AppError::invalid_field(
                 "founding_member_ids",

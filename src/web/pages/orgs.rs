@@ -105,8 +105,11 @@ struct TermForm {
 }
 
 /// Kinds of term records offered by the form: (identifier, label).
-const TERM_KINDS: &[(&str, &str)] =
-    &[("re_election", "换届选举（新一届任期开始）"), ("postponement", "延期换届（经上级批准）"), ("election_request", "换届请示（教工党支部届满前4个月）")];
+const TERM_KINDS: &[(&str, &str)] = &[
+    ("re_election", "换届选举（新一届任期开始）"),
+    ("postponement", "延期换届（经上级批准）"),
+    ("election_request", "换届请示（教工党支部届满前4个月）"),
+];
 
 #[derive(Template)]
 #[template(path = "org/detail.html")]
@@ -190,10 +193,9 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
     });
     let pos_form = retry.pos.unwrap_or_default();
     let term_rejected = retry.term.is_some();
-    let term_form = retry.term.unwrap_or_else(|| TermForm {
-        event_on: crate::util::fmt_date(crate::util::today()),
-        ..Default::default()
-    });
+    let term_form = retry
+        .term
+        .unwrap_or_else(|| TermForm { event_on: crate::util::fmt_date(crate::util::today()), ..Default::default() });
     let child_kinds = d.org.kind.allowed_children();
     let notice_filter = crate::service::development::publicity::NoticeFilter { org: Some(id), recent_days: None };
     let notices =
