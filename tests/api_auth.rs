@@ -100,7 +100,8 @@ both!(missing_or_invalid_token, |app| async move {
 both!(cookie_api_write_needs_csrf, |app| async move {
     let (cookie, csrf) = app.web_login("admin").await;
     let fx = app.fixtures().await;
-    let body = json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "测试教工党支部"});
+    let founders = app.full_members_of(fx.college, &common::ymd(common::today()), 3).await;
+    let body = json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "测试教工党支部", "founding_member_ids": founders});
     let call = |csrf: Option<String>, method: Method| {
         let mut b = Request::builder()
             .method(method)

@@ -59,11 +59,12 @@ both!(tree_counts_add_up, |app| async move {
 both!(create_branch_and_validation, |app| async move {
     let fx = app.fixtures().await;
     let audit_before = app.audit_count().await;
+    let founders = app.full_members_of(fx.college, &ymd(today()), 3).await;
     let (s, v) = app
         .post_json(
             "/api/v1/orgs",
             &app.college,
-            json!({"parent_id": fx.college, "kind": "branch", "category": "student", "name": "  2026级本科生党支部 "}),
+            json!({"parent_id": fx.college, "kind": "branch", "category": "student", "name": "  2026级本科生党支部 ", "founding_member_ids": founders}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -254,7 +255,7 @@ both!(dissolve_only_when_empty, |app| async move {
         .post_json(
             "/api/v1/orgs",
             &app.college,
-            json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "临时党支部", "established_on": "2024-01-01"}),
+            json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "临时党支部", "established_on": "2024-01-01", "founding_member_ids": app.full_members_of(fx.college, "2024-01-01", 3).await}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -288,7 +289,8 @@ both!(positions_add_and_end, |app| async move {
         .post_json(
             &format!("/api/v1/orgs/{}/positions", fx.branch),
             &app.branch,
-            json!({"member_id": fx.other_in_branch, "role": "publicity_member", "start_on": "2026-01-05"}),
+            // The demo branch's committee already has five members: a sixth needs a justification (R3.3).
+            json!({"member_id": fx.other_in_branch, "role": "publicity_member", "start_on": "2026-01-05", "justification": "换届前临时增补"}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{p}");
@@ -356,7 +358,7 @@ both!(findings_name_rules_and_facts, |app| async move {
         .post_json(
             "/api/v1/orgs",
             &app.college,
-            json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "微型党支部", "established_on": "2020-01-01"}),
+            json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "微型党支部", "established_on": "2020-01-01", "founding_member_ids": app.full_members_of(fx.college, "2020-01-01", 3).await}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");

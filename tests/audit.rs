@@ -32,6 +32,7 @@ async fn audited(
 both!(every_write_is_audited_and_chained, |app| async move {
     let fx = app.fixtures().await;
     let a = &app;
+    let founders = a.full_members_of(fx.college, &ymd(today()), 3).await;
     let org = audited(
         a,
         "create org",
@@ -40,7 +41,7 @@ both!(every_write_is_audited_and_chained, |app| async move {
         a.post_json(
             "/api/v1/orgs",
             &a.admin,
-            json!({"parent_id": fx.college, "kind": "branch", "category": "mixed", "name": "审计党支部"}),
+            json!({"parent_id": fx.college, "kind": "branch", "category": "mixed", "name": "审计党支部", "founding_member_ids": founders}),
         ),
     )
     .await;

@@ -13,12 +13,13 @@ use common::*;
 both!(probationary_to_full, |app| async move {
     let fx = app.fixtures().await;
     let tok = app.college.clone();
-    // A new student branch under the college.
+    let founders = app.full_members_of(fx.college, "2024-09-01", 3).await;
+    // A new student branch under the college, founded by three full members.
     let (s, b) = app
         .post_json(
             "/api/v1/orgs",
             &tok,
-            json!({"parent_id": fx.college, "kind": "branch", "category": "student", "name": "2024级硕士研究生党支部", "established_on": "2024-09-01"}),
+            json!({"parent_id": fx.college, "kind": "branch", "category": "student", "name": "2024级硕士研究生党支部", "established_on": "2024-09-01", "founding_member_ids": founders}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");

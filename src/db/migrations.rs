@@ -369,6 +369,37 @@ const MIGRATIONS: &[Migration] = &[
             OVERRIDE_STEP_BACKFILL,
         ],
     },
+    Migration {
+        version: 9,
+        name: "orgs: 换届 / 延期换届 / 换届请示 records, founding members, seat justifications, 活动证",
+        statements: &[
+            // One row per re-election (换届选举, opens a new term), approved postponement (延期换届,
+            // R3.5/R4.2: until_on at most one year after the term's end, approving body and document
+            // required) or teacher-branch election request (换届请示, R3.5: 4 months before expiry).
+            "CREATE TABLE org_term_event (
+            id {pk},
+            org_id BIGINT NOT NULL REFERENCES org(id),
+            kind TEXT NOT NULL,
+            event_on TEXT NOT NULL,
+            until_on TEXT,
+            approved_by TEXT,
+            document_no TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL
+        )",
+            "CREATE INDEX org_term_event_org_idx ON org_term_event(org_id, event_on)",
+            // The full members a branch was established with (成立, R3.1: at least 3).
+            "CREATE TABLE org_founding_member (
+            org_id BIGINT NOT NULL REFERENCES org(id),
+            member_id BIGINT NOT NULL REFERENCES member(id),
+            PRIMARY KEY (org_id, member_id)
+        )",
+            // Why a seat outside the usual committee size was given anyway (RULES §8 C5).
+            "ALTER TABLE org_position ADD COLUMN justification TEXT",
+            // A 流动党员 holds a 流动党员活动证 (R5.4).
+            "ALTER TABLE member ADD COLUMN mobile_certificate BIGINT NOT NULL DEFAULT 0",
+        ],
+    },
 ];
 
 /// Migration 7's backfill: an override from before it covers the first step of its case recorded at

@@ -168,6 +168,7 @@ str_enum!(
         LostContact = "lost_contact" => "失联党员",
         Suspended = "suspended" => "停止党籍",
         Abroad = "abroad" => "出国(境)",
+        GraduateRetained = "graduate_retained" => "毕业生保留组织关系",
     }
 );
 

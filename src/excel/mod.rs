@@ -52,7 +52,7 @@ const CATEGORY_LABELS: &[&str] = &["教师", "学生", "职工", "离退休"];
 const EDUCATION_LABELS: &[&str] = &["博士研究生", "硕士研究生", "大学本科", "大学专科", "高中及以下"];
 const TITLE_LABELS: &[&str] = &["正高级", "副高级", "中级", "初级", "无"];
 const STATUS_LABELS: &[&str] = &["预备党员", "正式党员"];
-const SPECIAL_STATUS_LABELS: &[&str] = &["正常", "流动党员", "失联党员", "停止党籍", "出国(境)"];
+const SPECIAL_STATUS_LABELS: &[&str] = &["正常", "流动党员", "失联党员", "停止党籍", "出国(境)", "毕业生保留组织关系"];
 
 /// Shorthand for building the layout constants.
 const fn col(

@@ -254,6 +254,8 @@ pub struct MemberDetail {
     pub org_path: String,
     /// Date of the current special status.
     pub special_status_since: Option<NaiveDate>,
+    /// A 流动党员 holds a 流动党员活动证 (R5.4).
+    pub mobile_certificate: bool,
     /// The membership ended on this date (e.g. 取消预备党员资格, R1.24); off the current roster.
     pub left_on: Option<NaiveDate>,
     /// Why the membership ended (`probation_cancelled`).
@@ -263,7 +265,7 @@ pub struct MemberDetail {
 /// One member in scope.
 pub async fn get(conn: &mut Conn, scope: &Scope, id: i64) -> Result<Option<MemberDetail>, sqlx::Error> {
     let sql = format!(
-        "SELECT {LIST_COLS}, pe.ethnicity, pe.enrollment_year, m.org_path, m.special_status_since, m.left_on, m.exit_reason
+        "SELECT {LIST_COLS}, pe.ethnicity, pe.enrollment_year, m.org_path, m.special_status_since, m.mobile_certificate, m.left_on, m.exit_reason
          FROM member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id WHERE m.id = $1"
     );
     let Some(r) = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await? else {
@@ -283,6 +285,7 @@ pub async fn get(conn: &mut Conn, scope: &Scope, id: i64) -> Result<Option<Membe
         enrollment_year: r.try_get("enrollment_year")?,
         org_path,
         special_status_since: opt_date(&r, "special_status_since")?,
+        mobile_certificate: r.try_get::<i64, _>("mobile_certificate")? != 0,
         left_on: opt_date(&r, "left_on")?,
         exit_reason: r.try_get("exit_reason")?,
     }))
@@ -628,6 +631,8 @@ pub struct MemberCheckRow {
     pub special_status: SpecialStatus,
     /// Since.
     pub special_status_since: Option<NaiveDate>,
+    /// Holds a 流动党员活动证.
+    pub mobile_certificate: bool,
     /// Kind of the org the member sits in.
     pub org_kind: crate::domain::OrgKind,
 }
@@ -639,7 +644,7 @@ pub async fn check_candidates(
     org_path: &str,
 ) -> Result<Vec<MemberCheckRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT m.id, pe.name, pe.birth_date, pe.gender, m.status, m.joined_on, m.full_on, m.special_status, m.special_status_since, o.kind AS org_kind
+        "SELECT m.id, pe.name, pe.birth_date, pe.gender, m.status, m.joined_on, m.full_on, m.special_status, m.special_status_since, m.mobile_certificate, o.kind AS org_kind
          FROM member m JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = m.org_id
          WHERE m.org_path >= $1 AND m.org_path < $2 AND m.left_on IS NULL AND (m.status = 'probationary' OR m.special_status <> 'normal' OR o.kind NOT IN ('branch', 'group'))",
     )
@@ -660,8 +665,20 @@ pub async fn check_candidates(
                 full_on: opt_date(r, "full_on")?,
                 special_status: enum_col(r, "special_status")?,
                 special_status_since: opt_date(r, "special_status_since")?,
+                mobile_certificate: r.try_get::<i64, _>("mobile_certificate")? != 0,
                 org_kind: enum_col(r, "org_kind")?,
             })
         })
         .collect()
+}
+
+/// Records whether a 流动党员 holds a 流动党员活动证 (R5.4).
+pub async fn set_mobile_certificate(conn: &mut Conn, id: i64, holds: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE member SET mobile_certificate = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(holds))
+        .bind(now_rfc3339())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -5,6 +5,7 @@ pub mod development;
 pub mod development_extra;
 pub mod meetings;
 pub mod members;
+pub mod org_terms;
 pub mod orgs;
 pub mod penalties;
 pub mod publicity;

@@ -471,13 +471,17 @@ pub async fn insert_position(
     member_id: i64,
     role: PositionRole,
     start_on: NaiveDate,
+    justification: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO org_position (org_id, member_id, role, start_on) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(org_id)
-        .bind(member_id)
-        .bind(role.as_str())
-        .bind(fmt_date(start_on))
-        .fetch_one(&mut *conn)
+    sqlx::query(
+        "INSERT INTO org_position (org_id, member_id, role, start_on, justification) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(member_id)
+    .bind(role.as_str())
+    .bind(fmt_date(start_on))
+    .bind(justification)
+    .fetch_one(&mut *conn)
         .await?
         .try_get("id")
 }

@@ -19,6 +19,17 @@ const SRC_CONSTITUTION_8: &str = "《中国共产党章程》第八条";
 /// Source of R5.2.
 const SRC_EDUCATION_24: &str = "《中国共产党党员教育管理工作条例》第二十四条";
 
+/// Source of R5.3.
+const SRC_EDUCATION_25: &str = "《中国共产党党员教育管理工作条例》第二十五条";
+/// Source of R5.4.
+const SRC_MOBILE_CERTIFICATE: &str = "中共中央组织部《流动党员活动证》使用管理规定";
+/// Source of R5.5.
+const SRC_GRADUATES: &str = "中共中央组织部 组通字〔2015〕33号";
+/// Months away at a fixed place after which the relationship must move (R5.3).
+const AWAY_MONTHS: i32 = 6;
+/// Years a graduate's relationship is generally kept at the university (R5.5).
+const GRADUATE_RETAINED_YEARS: i32 = 2;
+
 /// Minimum age to join (R1.2).
 const MIN_AGE: i32 = 18;
 /// Probation in years (R1.23).
@@ -51,8 +62,10 @@ pub struct MemberFacts {
     pub org_kind: Option<OrgKind>,
     /// Special membership status.
     pub special_status: SpecialStatus,
-    /// Date the special status began.
+    /// Date the special status began (流动党员: away since; 毕业生保留组织关系: graduation date).
     pub special_status_since: Option<NaiveDate>,
+    /// A 流动党员 holds a 流动党员活动证 (R5.4).
+    pub mobile_certificate: bool,
     /// Birth date and gender read from the 身份证号, if one is recorded.
     pub id_card: Option<(NaiveDate, Gender)>,
     /// Gender as entered.
@@ -342,7 +355,81 @@ pub fn check_member(f: &MemberFacts, as_of: NaiveDate) -> Vec<Finding> {
     }
 
     special_status(f, as_of, &who, &mut out);
+    away_or_graduated(f, as_of, &who, &mut out);
     out
+}
+
+/// R5.3 / R5.4: away six months or more → transfer the relationship or hold a 活动证; R5.5: a
+/// graduate's relationship kept at the university for two years → transfer it. Findings only:
+/// the branch decides.
+fn away_or_graduated(f: &MemberFacts, as_of: NaiveDate, who: &str, out: &mut Vec<Finding>) {
+    let (rule, source, due_of, what): (&str, &str, fn(NaiveDate) -> NaiveDate, &str) = match f.special_status {
+        SpecialStatus::Mobile => ("R5.3", SRC_EDUCATION_25, |d| add_months(d, AWAY_MONTHS), "外出流动起始日期"),
+        SpecialStatus::GraduateRetained => {
+            ("R5.5", SRC_GRADUATES, |d| add_years(d, GRADUATE_RETAINED_YEARS), "毕业日期")
+        }
+        _ => return,
+    };
+    let Some(since) = f.special_status_since else {
+        out.push(
+            finding(
+                f,
+                rule,
+                Severity::Info,
+                source,
+                format!("{who}为{}，但未登记{what}，无法计算期限", f.special_status.label()),
+            )
+            .fact("since", what, "未登记"),
+        );
+        return;
+    };
+    let due = due_of(since);
+    if as_of < due {
+        return;
+    }
+    let (rule, severity, source, message) = match f.special_status {
+        SpecialStatus::Mobile if f.mobile_certificate => (
+            "R5.4",
+            Severity::Info,
+            SRC_MOBILE_CERTIFICATE,
+            format!(
+                "{who}自 {} 起外出流动，至 {} 已满 {AWAY_MONTHS} 个月（{} 满），持有流动党员活动证；外出地点相对固定的，应转移正式组织关系，组织关系确实无法转移的方可继续持证参加流入地组织生活",
+                fmt_date(since),
+                fmt_date(as_of),
+                fmt_date(due)
+            ),
+        ),
+        SpecialStatus::Mobile => (
+            "R5.3",
+            Severity::Warn,
+            SRC_EDUCATION_25,
+            format!(
+                "{who}自 {} 起外出流动，至 {} 已满 {AWAY_MONTHS} 个月（{} 满），未登记流动党员活动证；外出 6 个月以上且地点相对固定的，应转移组织关系，确实无法转移的应持流动党员活动证（R5.4）",
+                fmt_date(since),
+                fmt_date(as_of),
+                fmt_date(due)
+            ),
+        ),
+        _ => (
+            "R5.5",
+            Severity::Warn,
+            SRC_GRADUATES,
+            format!(
+                "{who}于 {} 毕业，组织关系保留在学校至 {} 已满 {GRADUATE_RETAINED_YEARS} 年（{} 满），保留期限一般不超过 2 年，应督促其将组织关系转至工作单位或户籍所在地党组织",
+                fmt_date(since),
+                fmt_date(as_of),
+                fmt_date(due)
+            ),
+        ),
+    };
+    out.push(
+        finding(f, rule, severity, source, message)
+            .fact("since", what, fmt_date(since))
+            .fact("required", "期满日", fmt_date(due))
+            .fact("actual", "检查日期", fmt_date(as_of))
+            .fact("gap", "已超过天数", days_between(due, as_of))
+            .fact("months", "已持续月数", months_between(since, as_of)),
+    );
 }
 
 /// R5.2: lost contact for six months → 停止党籍; suspended for two years → 自行脱党.

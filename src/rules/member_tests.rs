@@ -23,6 +23,7 @@ fn member() -> MemberFacts {
         org_kind: Some(OrgKind::Branch),
         special_status: SpecialStatus::Normal,
         special_status_since: None,
+        mobile_certificate: false,
         id_card: Some((date(2000, 5, 2), Gender::Male)),
         gender: Gender::Male,
     }
@@ -232,8 +233,52 @@ fn r5_2_suspended_two_years() {
 fn r5_2_missing_since_and_other_statuses() {
     let m = MemberFacts { special_status: SpecialStatus::LostContact, special_status_since: None, ..member() };
     assert_eq!(rules(&check_member(&m, today())), vec![("R5.2", Severity::Info)]);
-    for status in [SpecialStatus::Mobile, SpecialStatus::Abroad, SpecialStatus::Normal] {
+    for status in [SpecialStatus::Abroad, SpecialStatus::Normal] {
         let m = MemberFacts { special_status: status, special_status_since: Some(date(2000, 1, 1)), ..member() };
         assert!(check_member(&m, today()).is_empty());
     }
+}
+
+#[test]
+fn r5_3_away_six_months_needs_transfer_or_certificate() {
+    let m = MemberFacts {
+        special_status: SpecialStatus::Mobile,
+        special_status_since: Some(date(2025, 8, 31)),
+        ..member()
+    };
+    // Six months after 2025-08-31 is 2026-02-28 (C2).
+    assert!(check_member(&m, date(2026, 2, 27)).is_empty());
+    let v = check_member(&m, date(2026, 2, 28));
+    assert_eq!(rules(&v), vec![("R5.3", Severity::Warn)]);
+    assert_eq!(v[0].fact_value("required"), Some("2026-02-28"));
+    assert_eq!(v[0].fact_value("gap"), Some("0"));
+    assert!(v[0].message_zh.contains("2025-08-31") && v[0].message_zh.contains("应转移组织关系"));
+    assert_eq!(check_member(&m, date(2026, 3, 1))[0].fact_value("gap"), Some("1"));
+    // With a 活动证: a reminder, not a warning.
+    let m = MemberFacts { mobile_certificate: true, ..m };
+    assert!(check_member(&m, date(2026, 2, 27)).is_empty());
+    assert_eq!(rules(&check_member(&m, date(2026, 2, 28))), vec![("R5.4", Severity::Info)]);
+    // No date: cannot compute.
+    let m = MemberFacts { special_status_since: None, ..m };
+    assert_eq!(rules(&check_member(&m, today())), vec![("R5.3", Severity::Info)]);
+}
+
+#[test]
+fn r5_5_graduate_retained_two_years() {
+    let m = MemberFacts {
+        special_status: SpecialStatus::GraduateRetained,
+        special_status_since: Some(date(2024, 6, 30)),
+        ..member()
+    };
+    assert!(check_member(&m, date(2026, 6, 29)).is_empty());
+    let v = check_member(&m, date(2026, 6, 30));
+    assert_eq!(rules(&v), vec![("R5.5", Severity::Warn)]);
+    assert!(v[0].message_zh.contains("2024-06-30 毕业"), "{}", v[0].message_zh);
+    assert_eq!(v[0].fact_value("required"), Some("2026-06-30"));
+    let v = check_member(&m, date(2026, 7, 1));
+    assert_eq!(v[0].fact_value("gap"), Some("1"));
+    // Leap day: 2024-02-29 + 2 years = 2026-02-28.
+    let m = MemberFacts { special_status_since: Some(date(2024, 2, 29)), ..m };
+    assert!(check_member(&m, date(2026, 2, 27)).is_empty());
+    assert_eq!(check_member(&m, date(2026, 2, 28)).len(), 1);
 }

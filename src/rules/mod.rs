@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+pub mod committee;
 pub mod development;
 pub mod member;
 pub mod member_edit;

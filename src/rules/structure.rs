@@ -66,6 +66,23 @@ pub struct OrgFacts {
     pub term_start: Option<NaiveDate>,
     /// Date the organization was established.
     pub established_on: NaiveDate,
+    /// The latest approved postponement of this term's election (延期换届), if any.
+    pub postponement: Option<Postponement>,
+    /// Earliest 换届请示 recorded in this term (teacher branches, R3.5).
+    pub election_request_on: Option<NaiveDate>,
+}
+
+/// An approved postponement of an election (延期换届, R3.5 / R4.2).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Postponement {
+    /// Date of the approval.
+    pub approved_on: NaiveDate,
+    /// New latest election date.
+    pub until_on: NaiveDate,
+    /// The approving body.
+    pub approved_by: String,
+    /// The approval document (文号).
+    pub document_no: String,
 }
 
 /// Configurable thresholds of the structural checks; `Default` gives the RULES.md values.
@@ -94,6 +111,10 @@ pub struct StructureSettings {
     pub committee_min: u32,
     /// R3.13: fewest years of 党龄 of a branch secretary (1).
     pub secretary_min_standing_years: i32,
+    /// R3.5: months before term end by which a teacher branch requests its election (4).
+    pub teacher_request_months: i32,
+    /// R3.5 / R4.2: longest postponement of an election, in years after the term's end (1).
+    pub max_postponement_years: i32,
 }
 
 impl Default for StructureSettings {
@@ -110,6 +131,8 @@ impl Default for StructureSettings {
             general_branch_min: 50,
             committee_min: 100,
             secretary_min_standing_years: 1,
+            teacher_request_months: 4,
+            max_postponement_years: 1,
         }
     }
 }
@@ -373,11 +396,76 @@ fn thresholds(f: &OrgFacts, s: &StructureSettings, out: &mut Vec<Finding>) {
     }
 }
 
-/// R3.4 (term expired or not recorded) and R3.5 (term about to end).
+/// Years of one term of this kind (groups have none).
+fn term_years(kind: OrgKind, s: &StructureSettings) -> i32 {
+    match kind {
+        OrgKind::Branch => s.branch_term_years,
+        OrgKind::GeneralBranch => s.general_branch_term_years,
+        _ => s.committee_term_years,
+    }
+}
+
+/// The last day on which a teacher branch submits its 换届请示 on time: `term_end` minus
+/// `teacher_request_months` (inclusive).
+pub fn request_deadline(term_end: NaiveDate, s: &StructureSettings) -> NaiveDate {
+    add_months(term_end, -s.teacher_request_months)
+}
+
+/// The latest date a postponed election may be held: `term_end` plus `max_postponement_years`.
+pub fn postponement_limit(term_end: NaiveDate, s: &StructureSettings) -> NaiveDate {
+    add_years(term_end, s.max_postponement_years)
+}
+
+/// R3.5 / R4.2: an election may be postponed by at most one year after the term's end, and only
+/// to a date after it. Block findings carry `field` = `until_on`.
+pub fn check_postponement(
+    f: &OrgFacts,
+    term_end: NaiveDate,
+    until_on: NaiveDate,
+    s: &StructureSettings,
+) -> Vec<Finding> {
+    let who = subject(f);
+    let limit = postponement_limit(term_end, s);
+    let base = |message: String| {
+        finding(f, "R4.2", Severity::Block, SRC_TERMS, message)
+            .fact("field", "字段", "until_on")
+            .fact("term_end", "任期届满日", fmt_date(term_end))
+            .fact("actual", "延期至", fmt_date(until_on))
+    };
+    if until_on > limit {
+        vec![
+            base(format!(
+                "{who}任期于 {} 届满，延期换届至 {} 超过 1 年（最晚 {}，超出 {} 天）；延期换届最长不超过 1 年",
+                fmt_date(term_end),
+                fmt_date(until_on),
+                fmt_date(limit),
+                days_between(limit, until_on)
+            ))
+            .fact("required", "最晚换届日期", fmt_date(limit))
+            .fact("gap", "超出天数", days_between(limit, until_on)),
+        ]
+    } else if until_on <= term_end {
+        vec![
+            base(format!(
+                "{who}任期于 {} 届满，延期换届的期限 {} 应晚于届满日",
+                fmt_date(term_end),
+                fmt_date(until_on)
+            ))
+            .fact("required", "应晚于", fmt_date(term_end)),
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
+/// R3.4 (term expired or not recorded, or an approved postponement running or run out) and R3.5
+/// (term about to end; a teacher branch's 换届请示 4 months before expiry).
 ///
 /// A term started on D with N years ends on `add_years(D, N)`; from that day on (inclusive)
-/// re-election is due, so 2023-03-01 + 3 years has expired on 2026-03-01. The reminder runs
-/// from `add_months(term_end, -term_reminder_months)` (inclusive) to the day before term end.
+/// re-election is due, so 2023-03-01 + 3 years has expired on 2026-03-01. An approved
+/// postponement to U covers the days before U. The reminder runs from
+/// `add_months(term_end, -term_reminder_months)` (inclusive) to the day before term end. A teacher
+/// branch without a 换届请示 dated on or before [`request_deadline`] is warned from the day after it.
 fn term(f: &OrgFacts, as_of: NaiveDate, s: &StructureSettings, out: &mut Vec<Finding>) {
     let who = subject(f);
     let source = if f.kind == OrgKind::Branch { SRC_BRANCH_COMMITTEE } else { SRC_TERMS };
@@ -399,12 +487,48 @@ fn term(f: &OrgFacts, as_of: NaiveDate, s: &StructureSettings, out: &mut Vec<Fin
     let Some(end) = term_end(f.kind, start, s) else {
         return;
     };
-    let years = match f.kind {
-        OrgKind::Branch => s.branch_term_years,
-        OrgKind::GeneralBranch => s.general_branch_term_years,
-        _ => s.committee_term_years,
-    };
+    let years = term_years(f.kind, s);
     if as_of >= end {
+        if let Some(p) = f.postponement.as_ref().filter(|p| p.until_on > end) {
+            let approved = format!(
+                "经{}批准（{}，{}）延期换届至 {}",
+                p.approved_by,
+                p.document_no,
+                fmt_date(p.approved_on),
+                fmt_date(p.until_on)
+            );
+            let (severity, state) = if as_of < p.until_on {
+                (Severity::Info, format!("还有 {} 天", days_between(as_of, p.until_on)))
+            } else {
+                (
+                    Severity::Warn,
+                    format!("延期已届满（已超过 {} 天），仍未换届，应立即换届", days_between(p.until_on, as_of)),
+                )
+            };
+            out.push(
+                finding(
+                    f,
+                    "R3.4",
+                    severity,
+                    SRC_TERMS,
+                    format!(
+                        "{who}本届任期自 {} 起 {years} 年，于 {} 届满，{approved}，{state}",
+                        fmt_date(start),
+                        fmt_date(end)
+                    ),
+                )
+                .fact("term_start", "本届任期开始日", fmt_date(start))
+                .fact("term_end", "任期届满日", fmt_date(end))
+                .fact("required", "延期换届期限", fmt_date(p.until_on))
+                .fact("actual", "检查日期", fmt_date(as_of))
+                .fact(
+                    "gap",
+                    if as_of < p.until_on { "距延期期限天数" } else { "已超期天数" },
+                    days_between(as_of, p.until_on).abs(),
+                ),
+            );
+            return;
+        }
         out.push(
             finding(
                 f,
@@ -427,8 +551,40 @@ fn term(f: &OrgFacts, as_of: NaiveDate, s: &StructureSettings, out: &mut Vec<Fin
         );
         return;
     }
+    let teacher = f.kind == OrgKind::Branch && f.category == Some(OrgCategory::Teacher);
+    let deadline = request_deadline(end, s);
+    let on_time_request = f.election_request_on.is_some_and(|d| d <= deadline);
+    if teacher && as_of > deadline && !on_time_request {
+        let late = match f.election_request_on {
+            Some(d) => format!("，{} 才提交（晚 {} 天）", fmt_date(d), days_between(deadline, d)),
+            None => "，至今未登记换届请示".to_string(),
+        };
+        out.push(
+            finding(
+                f,
+                "R3.5",
+                if f.election_request_on.is_some() { Severity::Info } else { Severity::Warn },
+                SRC_TEACHER_BRANCH,
+                format!(
+                    "教工{who}任期将于 {} 届满，应在届满前 {} 个月（{} 前）向上级党组织提交换届请示{late}",
+                    fmt_date(end),
+                    s.teacher_request_months,
+                    fmt_date(deadline)
+                ),
+            )
+            .fact("term_end", "任期届满日", fmt_date(end))
+            .fact("required", "换届请示最晚日期", fmt_date(deadline))
+            .fact("actual", "检查日期", fmt_date(as_of))
+            .fact("gap", "已超过天数", days_between(deadline, as_of)),
+        );
+    }
     let remind_from = add_months(end, -s.term_reminder_months);
     if as_of >= remind_from {
+        let request = if teacher && as_of <= deadline && !on_time_request {
+            format!("；教工党支部应于 {} 前提交换届请示", fmt_date(deadline))
+        } else {
+            String::new()
+        };
         out.push(
             finding(
                 f,
@@ -436,7 +592,7 @@ fn term(f: &OrgFacts, as_of: NaiveDate, s: &StructureSettings, out: &mut Vec<Fin
                 Severity::Info,
                 SRC_TERMS,
                 format!(
-                    "{who}本届任期将于 {} 届满（还有 {} 天），应提前做好换届准备",
+                    "{who}本届任期将于 {} 届满（还有 {} 天），应提前做好换届准备{request}",
                     fmt_date(end),
                     days_between(as_of, end)
                 ),

@@ -27,6 +27,8 @@ fn branch(full: u32) -> OrgFacts {
         committee: vec![secretary()],
         term_start: Some(date(2024, 9, 1)),
         established_on: date(2010, 1, 1),
+        postponement: None,
+        election_request_on: None,
     }
 }
 
@@ -175,6 +177,8 @@ fn r3_3_secretary_required() {
 fn r3_4_and_r3_5_term_boundaries() {
     let mut b = branch(5);
     b.term_start = Some(date(2023, 3, 1));
+    // The teacher branch asked for its election in time (R3.5's request is tested below).
+    b.election_request_on = Some(date(2025, 10, 1));
     let s = StructureSettings::default();
     assert_eq!(term_end(OrgKind::Branch, date(2023, 3, 1), &s), Some(date(2026, 3, 1)));
     // Reminder from 2025-09-01 (six months before 2026-03-01).
@@ -246,6 +250,8 @@ fn general_branch(total: u32) -> OrgFacts {
         committee: Vec::new(),
         term_start: Some(date(2024, 1, 1)),
         established_on: date(2000, 1, 1),
+        postponement: None,
+        election_request_on: None,
     }
 }
 
@@ -294,4 +300,81 @@ fn settings_roundtrip_and_defaults() {
     let f = check_org(&branch(3), as_of(), &s);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule, "R3.1");
+}
+
+#[test]
+fn r3_5_teacher_request_four_months_before_expiry() {
+    let mut b = branch(5);
+    b.term_start = Some(date(2023, 3, 1));
+    let s = StructureSettings::default();
+    // Ends 2026-03-01; the request is due on or before 2025-11-01.
+    assert_eq!(request_deadline(date(2026, 3, 1), &s), date(2025, 11, 1));
+    let warned = |b: &OrgFacts, on| has(b, on, "R3.5", Severity::Warn);
+    assert!(!warned(&b, date(2025, 10, 31)));
+    assert!(!warned(&b, date(2025, 11, 1)));
+    assert!(warned(&b, date(2025, 11, 2)));
+    let f = check_org(&b, date(2025, 11, 2), &s);
+    let w = f.iter().find(|x| x.severity == Severity::Warn).unwrap();
+    assert_eq!(w.fact_value("required"), Some("2025-11-01"));
+    assert_eq!(w.fact_value("gap"), Some("1"));
+    assert!(w.message_zh.contains("换届请示") && w.message_zh.contains("2025-11-01"), "{}", w.message_zh);
+    // Before the deadline the reminder names it.
+    let f = check_org(&b, date(2025, 10, 31), &s);
+    assert!(f.iter().any(|x| x.rule == "R3.5" && x.message_zh.contains("2025-11-01 前提交换届请示")));
+    // A request on the deadline day is on time; one after it is late (info, not a warning).
+    b.election_request_on = Some(date(2025, 11, 1));
+    assert!(!warned(&b, date(2026, 1, 5)));
+    b.election_request_on = Some(date(2025, 11, 2));
+    assert!(!warned(&b, date(2026, 1, 5)));
+    assert!(check_org(&b, date(2026, 1, 5), &s).iter().any(|x| x.message_zh.contains("晚 1 天")));
+    // Student branches file no request.
+    let mut st = branch(5);
+    st.term_start = Some(date(2023, 3, 1));
+    st.category = Some(OrgCategory::Student);
+    assert!(!warned(&st, date(2026, 1, 5)));
+}
+
+#[test]
+fn r3_4_postponement_covers_until_its_date() {
+    let mut b = branch(5);
+    b.term_start = Some(date(2023, 3, 1));
+    b.election_request_on = Some(date(2025, 10, 1));
+    b.postponement = Some(Postponement {
+        approved_on: date(2026, 2, 1),
+        until_on: date(2026, 9, 1),
+        approved_by: "物理学院党委".into(),
+        document_no: "物党字〔2026〕3号".into(),
+    });
+    assert!(has(&b, date(2026, 3, 1), "R3.4", Severity::Info));
+    assert!(has(&b, date(2026, 8, 31), "R3.4", Severity::Info));
+    assert!(!has(&b, date(2026, 8, 31), "R3.4", Severity::Warn));
+    assert!(has(&b, date(2026, 9, 1), "R3.4", Severity::Warn));
+    let f = check_org(&b, date(2026, 9, 2), &StructureSettings::default());
+    assert!(
+        f[0].message_zh.contains("物党字〔2026〕3号") && f[0].message_zh.contains("2026-09-01"),
+        "{}",
+        f[0].message_zh
+    );
+    assert_eq!(f[0].fact_value("gap"), Some("1"));
+}
+
+#[test]
+fn r4_2_postponement_at_most_one_year() {
+    let s = StructureSettings::default();
+    let b = branch(5);
+    let end = date(2026, 3, 1);
+    assert_eq!(postponement_limit(end, &s), date(2027, 3, 1));
+    assert!(check_postponement(&b, end, date(2027, 2, 28), &s).is_empty());
+    assert!(check_postponement(&b, end, date(2027, 3, 1), &s).is_empty());
+    let f = check_postponement(&b, end, date(2027, 3, 2), &s);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].rule.as_str(), f[0].severity), ("R4.2", Severity::Block));
+    assert_eq!(f[0].fact_value("field"), Some("until_on"));
+    assert_eq!(f[0].fact_value("gap"), Some("1"));
+    // 13 months.
+    let f = check_postponement(&b, end, date(2027, 4, 1), &s);
+    assert!(f[0].message_zh.contains("超过 1 年"), "{}", f[0].message_zh);
+    // Not after the end: refused as well.
+    assert_eq!(check_postponement(&b, end, end, &s).len(), 1);
+    assert!(check_postponement(&b, end, date(2026, 3, 2), &s).is_empty());
 }

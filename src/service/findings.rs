@@ -88,6 +88,14 @@ async fn compute(
     } else {
         orgs_repo::current_positions_in_scope(&mut conn, scope, as_of).await?
     };
+    let term_events = if only_root {
+        std::collections::HashMap::from([(
+            scope.org_id,
+            crate::repo::org_terms::of_org(&mut conn, scope.org_id).await?,
+        )])
+    } else {
+        crate::repo::org_terms::under_path(&mut conn, &root_path).await?
+    };
     let settings = StructureSettings::default();
     let mut out = Vec::new();
     for node in tree.iter().take(if only_root { 1 } else { usize::MAX }) {
@@ -95,6 +103,10 @@ async fn compute(
             continue;
         }
         let Some(o) = by_id.get(&node.id) else { continue };
+        let (postponement, election_request_on) = crate::service::org_terms::current_term(
+            term_events.get(&o.id).map(Vec::as_slice).unwrap_or_default(),
+            o.term_start,
+        );
         let facts = OrgFacts {
             org_id: o.id,
             name: o.name.clone(),
@@ -118,6 +130,8 @@ async fn compute(
                 .unwrap_or_default(),
             term_start: o.term_start,
             established_on: o.established_on,
+            postponement,
+            election_request_on,
         };
         out.extend(check_org(&facts, as_of, &settings));
     }
@@ -134,6 +148,7 @@ async fn compute(
             org_kind: Some(m.org_kind),
             special_status: m.special_status,
             special_status_since: m.special_status_since,
+            mobile_certificate: m.mobile_certificate,
             id_card: None,
             gender: m.gender,
         };

@@ -77,10 +77,13 @@ pub struct TransferInput {
 pub struct StatusInput {
     /// New status.
     pub special_status: SpecialStatus,
-    /// Since when.
+    /// Since when (流动党员: the day the member went away; 毕业生保留组织关系: the graduation date).
     pub since: NaiveDate,
     /// Note.
     pub note: Option<String>,
+    /// 流动党员: holds a 流动党员活动证 (R5.4); ignored for other statuses.
+    #[serde(default)]
+    pub mobile_certificate: bool,
 }
 
 /// Checks a person's name and 身份证号 (shared by members and development cases): the trimmed name
@@ -172,6 +175,7 @@ pub fn validate(input: &MemberInput, today: NaiveDate) -> AppResult<(PersonField
         org_kind: Some(OrgKind::Branch),
         special_status: special,
         special_status_since: input.special_status_since,
+        mobile_certificate: false,
         id_card: id_card.as_ref().map(|i| (i.birth_date(), i.gender())),
         gender,
     };
@@ -497,7 +501,8 @@ pub async fn change_status(db: &Db, scope: &Scope, id: i64, s: StatusInput) -> A
     let mut w = db.begin_write().await?;
     let before = repo::get(&mut w.tx, scope, id).await?.ok_or_else(AppError::not_found)?;
     refuse_left(&before)?;
-    if before.row.special_status == s.special_status {
+    let certificate = s.mobile_certificate && s.special_status == SpecialStatus::Mobile;
+    if before.row.special_status == s.special_status && before.mobile_certificate == certificate {
         return Err(AppError::invalid_field("special_status", "状态未改变"));
     }
     if s.since < before.row.joined_on {
@@ -511,7 +516,13 @@ pub async fn change_status(db: &Db, scope: &Scope, id: i64, s: StatusInput) -> A
         special_status_since: if s.special_status == SpecialStatus::Normal { None } else { Some(s.since) },
     };
     repo::update_membership(&mut w.tx, id, &m).await?;
+    repo::set_mobile_certificate(&mut w.tx, id, certificate).await?;
     let note = s.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let with_certificate = certificate.then(|| match note {
+        Some(n) => format!("持流动党员活动证；{n}"),
+        None => "持流动党员活动证".to_string(),
+    });
+    let note = with_certificate.as_deref().or(note);
     repo::insert_status_event(
         &mut w.tx,
         id,
@@ -581,6 +592,7 @@ pub async fn profile(db: &Db, scope: &Scope, id: i64) -> AppResult<Profile> {
         org_kind: org.map(|o| o.kind),
         special_status: member.row.special_status,
         special_status_since: member.special_status_since,
+        mobile_certificate: member.mobile_certificate,
         id_card: id_card.map(|i| (i.birth_date(), i.gender())),
         gender: member.row.gender,
     };

@@ -6,6 +6,7 @@ pub mod export;
 pub mod findings;
 pub mod import;
 pub mod members;
+pub mod org_terms;
 pub mod orgs;
 pub mod penalties;
 pub mod settings;

@@ -31,6 +31,10 @@ pub struct CreateOrg {
     pub established_on: Option<NaiveDate>,
     /// Committee term start.
     pub term_start: Option<NaiveDate>,
+    /// A branch's founding members (成立时的党员, R3.1: at least 3 full members on `established_on`),
+    /// chosen from the parent's subtree.
+    #[serde(default)]
+    pub founding_member_ids: Vec<i64>,
 }
 
 /// Edit an org's attributes (renames are versioned).
@@ -73,6 +77,9 @@ pub struct AddPosition {
     pub role: PositionRole,
     /// Start (default today).
     pub start_on: Option<NaiveDate>,
+    /// Why a seat that the rules warn about (R3.3: committee above 5) is given anyway (RULES §8 C5).
+    #[serde(default)]
+    pub justification: Option<String>,
 }
 
 fn check_name(name: &str) -> AppResult<String> {
@@ -111,6 +118,13 @@ pub async fn create(db: &Db, scope: &Scope, c: CreateOrg) -> AppResult<OrgRow> {
     if established_on < parent.established_on {
         return Err(AppError::invalid_field("established_on", "成立日期不能早于上级组织的成立日期"));
     }
+    let founders = if c.kind == OrgKind::Branch {
+        founding_members(db, scope, &parent, &name, c.joint_branch, established_on, &c.founding_member_ids).await?
+    } else if c.founding_member_ids.is_empty() {
+        Vec::new()
+    } else {
+        return Err(AppError::invalid_field("founding_member_ids", "只有成立党支部时登记成立时的党员"));
+    };
     let new = NewOrg {
         parent_id: Some(parent.id),
         kind: c.kind,
@@ -126,6 +140,9 @@ pub async fn create(db: &Db, scope: &Scope, c: CreateOrg) -> AppResult<OrgRow> {
     };
     let mut w = db.begin_write().await?;
     let org = repo::insert(&mut w.tx, &new, &parent.path, parent.depth).await?;
+    let ids: Vec<i64> = founders.iter().map(|m| m.0).collect();
+    crate::repo::org_terms::insert_founding(&mut w.tx, org.id, &ids).await?;
+    let names: Vec<&str> = founders.iter().map(|m| m.1.as_str()).collect();
     audit::append(
         &mut w.tx,
         scope,
@@ -134,14 +151,66 @@ pub async fn create(db: &Db, scope: &Scope, c: CreateOrg) -> AppResult<OrgRow> {
             entity: "org",
             entity_id: Some(org.id),
             org_path: Some(&org.path),
-            summary: format!("新建{}「{}」，上级：{}", org.kind.label(), org.name, parent.name),
+            summary: if names.is_empty() {
+                format!("新建{}「{}」，上级：{}", org.kind.label(), org.name, parent.name)
+            } else {
+                format!(
+                    "成立{}「{}」，上级：{}，成立时党员：{}",
+                    org.kind.label(),
+                    org.name,
+                    parent.name,
+                    names.join("、")
+                )
+            },
             before: None,
-            after: json(&org),
+            after: json(&serde_json::json!({"org": org, "founding_member_ids": ids})),
         },
     )
     .await?;
     w.commit().await?;
     Ok(org)
+}
+
+/// Checks a new branch's founding members: each visible, current and in the parent's subtree,
+/// and at least `branch_min_full` of them full members on `established_on` (R3.1). Returns
+/// (id, name) of each, in the order given.
+async fn founding_members(
+    db: &Db,
+    scope: &Scope,
+    parent: &OrgRow,
+    name: &str,
+    joint_branch: bool,
+    established_on: NaiveDate,
+    ids: &[i64],
+) -> AppResult<Vec<(i64, String)>> {
+    let mut conn = db.pool.acquire().await?;
+    let mut out: Vec<(i64, String)> = Vec::new();
+    let mut full = 0u32;
+    for &id in ids {
+        if out.iter().any(|m| m.0 == id) {
+            continue;
+        }
+        let m = crate::repo::members::get(&mut conn, scope, id)
+            .await?
+            .filter(|m| m.left_on.is_none())
+            .ok_or_else(|| AppError::invalid_field("founding_member_ids", "所选党员不存在或不在您的管理范围内"))?;
+        if !m.org_path.starts_with(&parent.path) {
+            return Err(AppError::invalid_field(
+                "founding_member_ids",
+                format!("{}不是「{}」所属的党员", m.row.name, parent.name),
+            ));
+        }
+        if m.row.full_on.is_some_and(|d| d <= established_on) {
+            full += 1;
+        }
+        out.push((id, m.row.name.clone()));
+    }
+    let settings = crate::rules::structure::StructureSettings::default();
+    let findings = crate::rules::committee::check_founding(name, joint_branch, full, &settings);
+    if !findings.is_empty() {
+        return Err(AppError::from_findings(findings));
+    }
+    Ok(out)
 }
 
 /// Creates the root org (the 校党委) of an empty installation.
@@ -333,7 +402,12 @@ pub async fn add_position(db: &Db, scope: &Scope, org_id: i64, p: AddPosition) -
     if current.iter().any(|x| x.end_on.is_none() && x.member_id == p.member_id && x.role == p.role) {
         return Err(AppError::invalid_field("role", "该党员已担任此职务"));
     }
-    let id = repo::insert_position(&mut w.tx, org_id, p.member_id, p.role, start).await?;
+    let proposal = seat_proposal(&mut w.tx, &org, &member, &current, p.role, start).await?;
+    let findings = crate::rules::committee::check_seat(&proposal, &Default::default());
+    let justification = crate::service::members::opt_trim(&p.justification);
+    let warned = crate::service::development::facts::judge(findings, justification.as_deref())?;
+    let justification = if warned.is_empty() { None } else { justification };
+    let id = repo::insert_position(&mut w.tx, org_id, p.member_id, p.role, start, justification.as_deref()).await?;
     let row =
         repo::positions(&mut w.tx, org_id).await?.into_iter().find(|x| x.id == id).ok_or_else(AppError::not_found)?;
     audit::append(
@@ -344,14 +418,60 @@ pub async fn add_position(db: &Db, scope: &Scope, org_id: i64, p: AddPosition) -
             entity: "position",
             entity_id: Some(id),
             org_path: Some(&org.path),
-            summary: format!("{}任「{}」{}（{}起）", member.row.name, org.name, p.role.label(), start),
+            summary: match &justification {
+                Some(j) => format!(
+                    "{}任「{}」{}（{}起；{}，特殊情况说明：{j}）",
+                    member.row.name,
+                    org.name,
+                    p.role.label(),
+                    start,
+                    warned.join("、")
+                ),
+                None => format!("{}任「{}」{}（{}起）", member.row.name, org.name, p.role.label(), start),
+            },
             before: None,
-            after: json(&row),
+            after: json(&serde_json::json!({"position": row, "justification": justification, "warned_rules": warned})),
         },
     )
     .await?;
     w.commit().await?;
     Ok(row)
+}
+
+/// What R1.17 and R3.3 need to judge a seat: the member's standing and penalties and the org's
+/// full members and committee on the seat's start date.
+async fn seat_proposal(
+    conn: &mut crate::db::Conn,
+    org: &OrgRow,
+    member: &crate::repo::members::MemberDetail,
+    current: &[PositionRow],
+    role: PositionRole,
+    start: NaiveDate,
+) -> AppResult<crate::rules::committee::SeatProposal> {
+    let penalties: Vec<_> =
+        crate::repo::penalties::of_member(conn, member.row.id).await?.iter().map(|p| p.penalty()).collect();
+    let full_members = crate::repo::org_terms::full_members_on(conn, &org.path, start).await?;
+    let active: Vec<&PositionRow> =
+        current.iter().filter(|x| x.start_on <= start && x.end_on.is_none_or(|e| e > start)).collect();
+    let mut seated: std::collections::BTreeSet<i64> = active.iter().map(|x| x.member_id).collect();
+    seated.insert(member.row.id);
+    Ok(crate::rules::committee::SeatProposal {
+        org_id: org.id,
+        org_name: org.name.clone(),
+        org_kind: org.kind,
+        role,
+        member_id: member.row.id,
+        member_name: member.row.name.clone(),
+        start_on: start,
+        full_on_start: member.row.full_on.is_some_and(|d| d <= start),
+        probation_penalty: crate::rules::penalty::under_probation_penalty(&penalties, start),
+        full_members: u32::try_from(full_members).unwrap_or(u32::MAX),
+        deputies: active
+            .iter()
+            .filter(|x| x.role == PositionRole::DeputySecretary && x.member_id != member.row.id)
+            .count(),
+        committee_size: seated.len(),
+    })
 }
 
 /// Ends a committee seat.

@@ -385,6 +385,25 @@ impl TestApp {
         sqlx::query(sql).fetch_one(&self.db.pool).await.expect(sql).try_get::<i64, _>("n").expect("column n")
     }
 
+    /// `n` current members of an org's subtree who were full members on `on` (the founding
+    /// members of a new branch under it, R3.1), read directly.
+    pub async fn full_members_of(&self, org_id: i64, on: &str, n: usize) -> Vec<i64> {
+        let path = self.org_path(org_id).await;
+        let rows = sqlx::query(
+            "SELECT m.id FROM member m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.left_on IS NULL
+             AND m.full_on IS NOT NULL AND m.full_on <= $3 ORDER BY m.id",
+        )
+        .bind(&path)
+        .bind(jiceng::repo::prefix_upper(&path))
+        .bind(on)
+        .fetch_all(&self.db.pool)
+        .await
+        .unwrap();
+        let ids: Vec<i64> = rows.iter().take(n).map(|r| r.try_get::<i64, _>("id").unwrap()).collect();
+        assert_eq!(ids.len(), n, "{n} full members under org {org_id} on {on}");
+        ids
+    }
+
     /// Number of audit events.
     pub async fn audit_count(&self) -> i64 {
         self.scalar("SELECT COUNT(*) AS n FROM audit_event").await

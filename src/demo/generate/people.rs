@@ -168,6 +168,7 @@ impl<'a> UnitGen<'a> {
             100..130 => (SpecialStatus::LostContact, (170, 15)),
             130..180 => (SpecialStatus::Abroad, (1200, 30)),
             180..190 if status == MemberStatus::Full => (SpecialStatus::Suspended, (1800, 200)),
+            190..200 if cat == PersonCategory::Student => (SpecialStatus::GraduateRetained, (1000, 30)),
             _ => (SpecialStatus::Normal, (0, 0)),
         };
         let (special, since) = if special == SpecialStatus::Normal {

@@ -208,7 +208,7 @@ pub(super) fn apply_approvers(f: &mut CaseFacts, steps: &[StepRow]) -> AppResult
 }
 
 /// Block findings refuse; warnings not covered by an override need a justification.
-pub(super) fn judge(findings: Vec<Finding>, justification: Option<&str>) -> AppResult<Vec<String>> {
+pub(crate) fn judge(findings: Vec<Finding>, justification: Option<&str>) -> AppResult<Vec<String>> {
     if findings.iter().any(Finding::is_block) {
         return Err(AppError::from_findings(findings));
     }

@@ -254,7 +254,7 @@ fn parse_step(s: &str) -> AppResult<Step> {
 pub mod archive;
 mod due_cache;
 /// Rebuilds the rule engine's facts from the stored steps and overrides.
-mod facts;
+pub(crate) mod facts;
 pub mod feed;
 pub mod import;
 pub mod materials;

@@ -51,7 +51,8 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         super::devrecord::get_archive, super::devrecord::put_archive, super::devrecord::get_record,
         super::devrecord::record_xlsx,
         super::publicity::generate, super::publicity::of_case, super::publicity::get_one, super::publicity::update,
-        super::publicity::add_objection, super::publicity::resolve_objection, super::publicity::notices
+        super::publicity::add_objection, super::publicity::resolve_objection, super::publicity::notices,
+        super::orgterms::list_term_events, super::orgterms::record_term_event
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses)
@@ -197,6 +198,10 @@ pub struct OrgDetail {
     pub findings: Vec<Finding>,
     /// Direct children.
     pub children: Vec<TreeNode>,
+    /// 换届选举 / 延期换届 / 换届请示 records, newest first.
+    pub term_events: Vec<crate::repo::org_terms::TermEventRow>,
+    /// The members the branch was established with (R3.1).
+    pub founding_members: Vec<crate::repo::org_terms::FoundingMember>,
 }
 
 /// Loads an org's detail (shared with the HTML page).
@@ -205,13 +210,15 @@ pub async fn org_detail(st: &AppState, scope: &Scope, id: i64) -> Result<OrgDeta
     let mut conn = st.db.pool.acquire().await?;
     let org = crate::repo::orgs::get(&mut conn, scope, id).await?.ok_or_else(AppError::not_found)?;
     let positions = crate::repo::orgs::positions(&mut conn, id).await?;
+    let term_events = crate::repo::org_terms::of_org(&mut conn, id).await?;
+    let founding_members = crate::repo::org_terms::founding(&mut conn, id).await?;
     drop(conn);
     let counts = tree.first().map(|n| n.subtree).unwrap_or_default();
     let children = tree.iter().filter(|n| n.level == 1).cloned().collect();
     let term_end = org.term_start.and_then(|t| crate::rules::structure::term_end(org.kind, t, &Default::default()));
     let term_reminder = term_end.map(|e| crate::calendar::add_months(e, -6));
     let findings = crate::service::findings::for_org(&st.db, scope, id, crate::util::today()).await?;
-    Ok(OrgDetail { org, counts, positions, term_end, term_reminder, findings, children })
+    Ok(OrgDetail { org, counts, positions, term_end, term_reminder, findings, children, term_events, founding_members })
 }
 
 /// One org.

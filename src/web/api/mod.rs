@@ -8,6 +8,7 @@ pub mod devstats;
 mod docs;
 mod handlers;
 pub mod meetings;
+pub mod orgterms;
 pub mod penalties;
 pub mod publicity;
 
@@ -146,6 +147,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/positions", get(list_positions).post(add_position))
         .route("/orgs/{id}/positions/{pid}/end", post(end_position))
         .route("/orgs/{id}/findings", get(org_findings))
+        .route("/orgs/{id}/term-events", get(orgterms::list_term_events).post(orgterms::record_term_event))
         .route("/members", get(list_members).post(create_member))
         .route("/members/export.xlsx", get(export_members))
         .route("/members/import/template.xlsx", get(import_template))

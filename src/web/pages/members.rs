@@ -439,6 +439,9 @@ struct StatusForm {
     since: String,
     #[serde(default)]
     note: String,
+    /// "1" when a 流动党员 holds a 流动党员活动证 (R5.4).
+    #[serde(default)]
+    mobile_certificate: String,
 }
 
 /// The 党纪处分 form of the profile page (field errors are shown under `penalty_<field>`).
@@ -534,6 +537,7 @@ async fn detail_render(
     let st_form = sf.unwrap_or(StatusForm {
         since: today,
         special_status: p.member.row.special_status.as_str().into(),
+        mobile_certificate: if p.member.mobile_certificate { "1".into() } else { String::new() },
         ..Default::default()
     });
     render_status(
@@ -612,7 +616,12 @@ async fn status(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Fo
                 &st.db,
                 &u.scope,
                 id,
-                StatusInput { special_status, since, note: opt_text(&f.note) },
+                StatusInput {
+                    special_status,
+                    since,
+                    note: opt_text(&f.note),
+                    mobile_certificate: f.mobile_certificate == "1",
+                },
             )
             .await
         }

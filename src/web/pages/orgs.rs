@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/dissolve", post(dissolve))
         .route("/orgs/{id}/positions", post(add_position))
         .route("/orgs/{id}/positions/{pid}/end", post(end_position))
+        .route("/orgs/{id}/term-events", post(term_event))
 }
 
 #[derive(Template)]
@@ -68,6 +69,8 @@ struct PosForm {
     role: String,
     #[serde(default)]
     start_on: String,
+    #[serde(default)]
+    justification: String,
 }
 
 #[derive(Default, Deserialize)]
@@ -82,6 +85,32 @@ struct EditForm {
     effective_on: String,
 }
 
+/// The 换届 / 延期换届 / 换届请示 form of the org page.
+#[derive(Default, Deserialize)]
+struct TermForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    event_on: String,
+    #[serde(default)]
+    until_on: String,
+    #[serde(default)]
+    approved_by: String,
+    #[serde(default)]
+    document_no: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Kinds of term records offered by the form: (identifier, label).
+const TERM_KINDS: &[(&str, &str)] = &[
+    ("re_election", "换届选举（新一届任期开始）"),
+    ("postponement", "延期换届（经上级批准）"),
+    ("election_request", "换届请示（教工党支部届满前4个月）"),
+];
+
 #[derive(Template)]
 #[template(path = "org/detail.html")]
 struct DetailTpl {
@@ -94,6 +123,10 @@ struct DetailTpl {
     child_kinds: &'static [OrgKind],
     pos_form: PosForm,
     edit_form: EditForm,
+    term_form: TermForm,
+    term_kinds: &'static [(&'static str, &'static str)],
+    /// Whether the rejected form was the term form (its error shows at the top of that form).
+    term_rejected: bool,
     errors: FieldErrors,
     error: String,
     /// 公示栏: the subtree's notices running, upcoming or recently ended (R1.8).
@@ -101,9 +134,11 @@ struct DetailTpl {
 }
 form_helpers!(DetailTpl);
 
+#[derive(Default)]
 struct Retry {
     pos: Option<PosForm>,
     edit: Option<EditForm>,
+    term: Option<TermForm>,
     err: Option<AppError>,
 }
 
@@ -157,6 +192,10 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
         effective_on: String::new(),
     });
     let pos_form = retry.pos.unwrap_or_default();
+    let term_rejected = retry.term.is_some();
+    let term_form = retry
+        .term
+        .unwrap_or_else(|| TermForm { event_on: crate::util::fmt_date(crate::util::today()), ..Default::default() });
     let child_kinds = d.org.kind.allowed_children();
     let notice_filter = crate::service::development::publicity::NoticeFilter { org: Some(id), recent_days: None };
     let notices =
@@ -173,6 +212,9 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
             child_kinds,
             pos_form,
             edit_form,
+            term_form,
+            term_kinds: TERM_KINDS,
+            term_rejected,
             errors,
             error,
             notices,
@@ -181,7 +223,7 @@ async fn detail_render(st: &AppState, u: &PageUser, flash: &Flash, id: i64, retr
 }
 
 async fn detail(State(st): State<AppState>, u: PageUser, flash: Flash, Path(id): Path<i64>) -> Response {
-    detail_render(&st, &u, &flash, id, Retry { pos: None, edit: None, err: None }).await
+    detail_render(&st, &u, &flash, id, Retry::default()).await
 }
 
 /// A rejected form is shown again with its values; anything else is an error page.
@@ -193,10 +235,49 @@ async fn retry_or_error(
     pos: Option<PosForm>,
     edit: Option<EditForm>,
 ) -> Response {
+    retry_with(st, u, id, e, Retry { pos, edit, ..Default::default() }).await
+}
+
+/// A rejected form is shown again with its values; anything else is an error page.
+async fn retry_with(st: &AppState, u: &PageUser, id: i64, e: AppError, retry: Retry) -> Response {
     if e.status < 500 && e.status != 403 && e.status != 404 {
-        detail_render(st, u, &Flash(String::new()), id, Retry { pos, edit, err: Some(e) }).await
+        detail_render(st, u, &Flash(String::new()), id, Retry { err: Some(e), ..retry }).await
     } else {
         error_page(&e)
+    }
+}
+
+async fn term_event(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<TermForm>) -> Response {
+    if let Err(e) = check_csrf(&u.scope, &f.csrf) {
+        return error_page(&e);
+    }
+    let mut errors = FieldErrors::new();
+    let kind = crate::repo::org_terms::TermEventKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.insert("kind".into(), "请选择登记事项".into());
+    }
+    let event_on = opt_date(&f.event_on, "event_on", &mut errors);
+    if event_on.is_none() {
+        errors.entry("event_on".into()).or_insert_with(|| "请填写日期".into());
+    }
+    let until_on = opt_date(&f.until_on, "until_on", &mut errors);
+    let result = match (kind, event_on) {
+        (Some(kind), Some(event_on)) if errors.is_empty() => {
+            let input = crate::service::org_terms::TermEventInput {
+                kind,
+                event_on,
+                until_on,
+                approved_by: opt_text(&f.approved_by),
+                document_no: opt_text(&f.document_no),
+                note: opt_text(&f.note),
+            };
+            crate::service::org_terms::record(&st.db, &u.scope, id, input).await
+        }
+        _ => Err(AppError::invalid(errors)),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/orgs/{id}?ok=saved#terms")),
+        Err(e) => retry_with(&st, &u, id, e, Retry { term: Some(f), ..Default::default() }).await,
     }
 }
 
@@ -306,7 +387,14 @@ async fn add_position(
     let role = PositionRole::parse(&f.role);
     let result = match (member_id, role) {
         (Some(member_id), Some(role)) if errors.is_empty() => {
-            crate::service::orgs::add_position(&st.db, &u.scope, id, AddPosition { member_id, role, start_on }).await
+            let justification = opt_text(&f.justification);
+            crate::service::orgs::add_position(
+                &st.db,
+                &u.scope,
+                id,
+                AddPosition { member_id, role, start_on, justification },
+            )
+            .await
         }
         _ => {
             if member_id.is_none() {
@@ -361,6 +449,47 @@ struct NewForm {
     term_start: String,
     #[serde(default)]
     joint_branch: String,
+    /// Founding members chosen so far (member ids, from the picker's check boxes).
+    #[serde(skip)]
+    founding_member_ids: Vec<String>,
+    /// The picker's search text.
+    #[serde(default)]
+    member_q: String,
+    /// `search` (find members, keep every typed value) or empty (create).
+    #[serde(default)]
+    op: String,
+}
+
+impl NewForm {
+    /// Reads the form's pairs; `founding_member_ids` may repeat.
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = NewForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "_csrf" => f.csrf = v,
+                "name" => f.name = v,
+                "kind" => f.kind = v,
+                "category" => f.category = v,
+                "established_on" => f.established_on = v,
+                "term_start" => f.term_start = v,
+                "joint_branch" => f.joint_branch = v,
+                "founding_member_ids" if !v.trim().is_empty() && !f.founding_member_ids.contains(&v) => {
+                    f.founding_member_ids.push(v)
+                }
+                "member_q" => f.member_q = v,
+                "op" => f.op = v,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// A member offered by the founding-members picker.
+struct Pick {
+    id: i64,
+    label: String,
+    chosen: bool,
 }
 
 #[derive(Template)]
@@ -372,10 +501,47 @@ struct NewTpl {
     kinds: &'static [OrgKind],
     categories: &'static [OrgCategory],
     form: NewForm,
+    /// Chosen founding members, then the search results not yet chosen.
+    picks: Vec<Pick>,
+    /// Whether a search was run (to say "no match").
+    searched: bool,
     errors: FieldErrors,
     error: String,
 }
 form_helpers!(NewTpl);
+
+/// The chosen founding members (by name) and, when the form asked, full members of the parent's
+/// subtree matching the search text.
+async fn picks(st: &AppState, u: &PageUser, parent: i64, form: &NewForm) -> Vec<Pick> {
+    let mut out = Vec::new();
+    if let Ok(mut conn) = st.db.pool.acquire().await {
+        for id in form.founding_member_ids.iter().filter_map(|s| s.trim().parse::<i64>().ok()) {
+            if let Ok(Some(m)) = crate::repo::members::get(&mut conn, &u.scope, id).await {
+                let label = format!("{}（{}，{}）", m.row.name, m.row.status.label(), m.row.org_name);
+                out.push(Pick { id, label, chosen: true });
+            }
+        }
+    }
+    let q = form.member_q.trim();
+    if form.op == "search" && !q.is_empty() {
+        let f = crate::repo::members::MemberFilter {
+            org: Some(parent),
+            q: Some(q.to_string()),
+            status: Some("full".into()),
+            per_page: Some(30),
+            ..Default::default()
+        };
+        if let Ok(page) = crate::web::api::member_page(st, &u.scope, &f).await {
+            for m in page.items {
+                if !out.iter().any(|p| p.id == m.id) {
+                    let label = format!("{}（{}，{}）", m.name, m.status.label(), m.org_name);
+                    out.push(Pick { id: m.id, label, chosen: false });
+                }
+            }
+        }
+    }
+    out
+}
 
 async fn new_render(st: &AppState, u: &PageUser, id: i64, form: NewForm, err: Option<AppError>) -> Response {
     let parent = match st.db.pool.acquire().await {
@@ -394,6 +560,8 @@ async fn new_render(st: &AppState, u: &PageUser, id: i64, form: NewForm, err: Op
         }
         None => (String::new(), FieldErrors::new(), StatusCode::OK),
     };
+    let picks = picks(st, u, id, &form).await;
+    let searched = form.op == "search" && !form.member_q.trim().is_empty();
     render_status(
         status,
         &NewTpl {
@@ -403,6 +571,8 @@ async fn new_render(st: &AppState, u: &PageUser, id: i64, form: NewForm, err: Op
             kinds: parent.kind.allowed_children(),
             categories: OrgCategory::ALL,
             form,
+            picks,
+            searched,
             errors,
             error,
         },
@@ -423,11 +593,29 @@ async fn new_page(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) 
     .await
 }
 
-async fn new_submit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<NewForm>) -> Response {
+async fn new_submit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = NewForm::from_pairs(pairs);
     if let Err(e) = check_csrf(&u.scope, &f.csrf) {
         return error_page(&e);
     }
+    if f.op == "search" {
+        return new_render(&st, &u, id, f, None).await;
+    }
     let mut errors = FieldErrors::new();
+    let mut founding_member_ids = Vec::new();
+    for s in &f.founding_member_ids {
+        match s.trim().parse::<i64>() {
+            Ok(v) => founding_member_ids.push(v),
+            Err(_) => {
+                errors.insert("founding_member_ids".into(), "请用“查找党员”选择成立时的党员".into());
+            }
+        }
+    }
     let kind = OrgKind::parse(&f.kind);
     if kind.is_none() {
         errors.insert("kind".into(), "请选择类型".into());
@@ -448,6 +636,7 @@ async fn new_submit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>
                     joint_branch: f.joint_branch == "1",
                     established_on,
                     term_start,
+                    founding_member_ids,
                 },
             )
             .await
