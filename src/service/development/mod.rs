@@ -256,6 +256,7 @@ mod due_cache;
 mod facts;
 pub mod feed;
 pub mod import;
+pub mod lookahead;
 pub mod materials;
 pub mod meeting;
 mod outcomes;
@@ -403,7 +404,7 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     let today = crate::util::today();
     let mut w = db.begin_write().await?;
     let cfg = rule_config(db, &mut w.tx).await?;
-    let detail = record_step_in(&mut w, scope, &cfg, case_id, input, today, None).await?;
+    let detail = record_step_in(&mut w, scope, &cfg, case_id, input, today, None, None).await?;
     w.commit().await?;
     Ok(detail)
 }
@@ -419,7 +420,9 @@ pub(crate) struct MeetingLink {
 
 /// [`record_step`] inside an open write transaction (the caller checked `require_write` and
 /// commits): rule check, overrides, the step row (linked to `meeting` when given), the member row
-/// on approval and the step's audit row. Any error leaves the caller to roll back.
+/// on approval and the step's audit row. Any error leaves the caller to roll back. With `check`
+/// (look ahead, [`lookahead::check_step`]) the findings are logged and unjustified warnings pass.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_step_in(
     w: &mut WriteTx,
     scope: &Scope,
@@ -428,6 +431,7 @@ pub(crate) async fn record_step_in(
     input: StepInput,
     today: NaiveDate,
     meeting: Option<MeetingLink>,
+    check: Option<&mut lookahead::CheckLog>,
 ) -> AppResult<CaseDetail> {
     let step = parse_step(&input.step)?;
     let justification = opt_trim(&input.justification);
@@ -510,7 +514,7 @@ pub(crate) async fn record_step_in(
         judged.steps.remove(&step);
     }
     let findings = check_step(&judged, step, input.date, today, &cfg.settings, &cfg.calendar);
-    let warned = judge(findings, justification.as_deref())?;
+    let warned = lookahead::judge_or_log(findings, justification.as_deref(), check)?;
     for rule in &warned {
         repo::insert_override(&mut w.tx, case_id, rule, justification.as_deref().unwrap_or(""), &scope.display_name)
             .await?;
