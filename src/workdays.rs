@@ -289,6 +289,18 @@ pub fn uncovered_note(years: &BTreeSet<i32>) -> Option<String> {
     Some(format!("{list} 年节假日安排尚未录入，按周末计算"))
 }
 
+/// Years as runs, e.g. "2014–2026、2028" (empty for none).
+pub fn year_ranges(years: &BTreeSet<i32>) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some(last) if last.1 + 1 == y => last.1 = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect::<Vec<_>>().join("、")
+}
+
 /// A working-day calendar: Monday–Friday, minus public holidays, plus make-up working days.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WorkCalendar {
@@ -475,6 +487,15 @@ mod tests {
         assert_eq!(fixed.coverage_note([date(2027, 3, 10)]), None);
         // A working-day correction alone does not.
         assert!(!cal().with_corrections(&[fix(date(2027, 2, 6), DayKind::Workday)]).covers_year(2027));
+    }
+
+    #[test]
+    fn years_as_runs() {
+        let set = |v: &[i32]| v.iter().copied().collect::<BTreeSet<i32>>();
+        assert_eq!(year_ranges(&set(&[])), "");
+        assert_eq!(year_ranges(&set(&[2027])), "2027");
+        assert_eq!(year_ranges(&set(&[2014, 2015, 2016, 2028, 2030, 2031])), "2014–2016、2028、2030–2031");
+        assert_eq!(year_ranges(&cal().covered_years()), "2014–2026");
     }
 
     #[test]

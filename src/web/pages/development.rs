@@ -45,6 +45,8 @@ struct ListTpl {
     orgs: Vec<(i64, String)>,
     org: String,
     overdue: bool,
+    /// "2027 年节假日安排尚未录入，按周末计算" when a date shown falls in such a year.
+    calendar_note: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -66,7 +68,13 @@ async fn list(State(st): State<AppState>, u: PageUser, flash: Flash, Query(q): Q
         Ok(o) => o,
         Err(e) => return error_page(&e),
     };
-    render(&ListTpl { ctx: Ctx::new(&u.scope, "development", &flash), rows, orgs, org: q.org, overdue })
+    let dates = rows.iter().flat_map(|r| r.due.iter()).flat_map(|d| d.earliest.into_iter().chain(d.latest));
+    let calendar_note = match crate::service::settings::calendar(&st.db).await {
+        Ok(cal) => cal.coverage_note(dates).unwrap_or_default(),
+        Err(e) => return error_page(&e),
+    };
+    let ctx = Ctx::new(&u.scope, "development", &flash);
+    render(&ListTpl { ctx, rows, orgs, org: q.org, overdue, calendar_note })
 }
 
 /// The new-case form exactly as typed.
