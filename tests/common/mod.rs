@@ -570,3 +570,24 @@ pub fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let range = book.worksheet_range_at(0).expect("a sheet").expect("a readable sheet");
     range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
 }
+
+impl TestApp {
+    /// Opens a development case for a new person in `org` with the application on `applied_on`.
+    pub async fn open_case_on(&self, token: &str, org: i64, name: &str, applied_on: NaiveDate) -> i64 {
+        let body = serde_json::json!({"name": name, "gender": "female", "birth_date": "2003-05-01",
+            "category": "student", "org_id": org, "applied_on": ymd(applied_on)});
+        let (s, v) = self.post_json("/api/v1/development/cases", token, body).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    /// What a case write leaves behind: its steps, its overrides, its revision and the audit rows.
+    pub async fn case_trace(&self, case: i64) -> (i64, i64, i64, i64) {
+        (
+            self.scalar(&format!("SELECT COUNT(*) AS n FROM development_step WHERE case_id = {case}")).await,
+            self.scalar(&format!("SELECT COUNT(*) AS n FROM development_override WHERE case_id = {case}")).await,
+            self.scalar(&format!("SELECT revision AS n FROM development_case WHERE id = {case}")).await,
+            self.audit_count().await,
+        )
+    }
+}

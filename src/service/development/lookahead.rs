@@ -14,8 +14,8 @@ use super::{StepInput, load_detail, parse_step, record_step_in};
 use crate::auth::scope::Scope;
 use crate::db::Db;
 use crate::error::AppResult;
-use crate::rules::development::{Due, Step, lookahead as rules};
 use crate::rules::Finding;
+use crate::rules::development::{Due, Step, lookahead as rules};
 use crate::service::require_write;
 use crate::service::settings::rule_config;
 
