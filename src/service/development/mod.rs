@@ -251,6 +251,7 @@ fn parse_step(s: &str) -> AppResult<Step> {
 }
 
 pub mod archive;
+pub mod as_of;
 mod due_cache;
 /// Rebuilds the rule engine's facts from the stored steps and overrides.
 mod facts;
@@ -594,20 +595,8 @@ async fn load_detail(
     let overrides = repo::overrides(conn, id).await?;
     let mut f = facts(conn, &case, &steps, &overrides, None, true).await?;
     apply_approvers(&mut f, &steps);
-    let s = &cfg.settings;
-    let mut findings = Vec::new();
-    for row in &steps {
-        let Some(step) = Step::parse(&row.step) else { continue };
-        if f.date(step) != Some(row.done_on) {
-            continue;
-        }
-        for x in check_step(&f, step, row.done_on, today, s, &cfg.calendar) {
-            if !findings.contains(&x) {
-                findings.push(x);
-            }
-        }
-    }
-    let due = if case.status == "open" { next_steps(&f, today, s, &cfg.calendar) } else { Vec::new() };
+    let findings = as_of::recorded_findings(&f, &steps, today, cfg);
+    let due = if case.status == "open" { next_steps(&f, today, &cfg.settings, &cfg.calendar) } else { Vec::new() };
     let stage_label = Stage::parse(&case.stage).map_or("", Stage::label).to_string();
     let steps = steps.into_iter().map(view).collect();
     Ok(CaseDetail { case, stage_label, steps, findings, overrides, due })
