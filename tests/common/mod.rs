@@ -60,6 +60,8 @@ pub struct TestApp {
     pub db: Db,
     /// Which backend.
     pub backend: Backend,
+    /// The database URL (for the command line).
+    pub url: String,
     /// Token of `admin` (school_admin, whole tree).
     pub admin: String,
     /// Token of `college` (unit_admin of the first college).
@@ -109,6 +111,7 @@ async fn spawn_inner(backend: Backend) -> Option<(TestApp, Cleanup)> {
         router,
         db,
         backend,
+        url: url.clone(),
         admin: String::new(),
         college: String::new(),
         inspector: String::new(),
