@@ -385,7 +385,7 @@ impl WorkCalendar {
     pub fn with_coverage_note(&self, note: String, dates: impl IntoIterator<Item = NaiveDate>) -> String {
         match self.coverage_note(dates) {
             Some(n) if note.is_empty() => n,
-            Some(n) => format!("{note}（{n}）"),
+            Some(n) => format!("{note}；{n}"),
             None => note,
         }
     }
@@ -479,7 +479,7 @@ mod tests {
         assert_eq!(c.with_coverage_note("最晚 2026-12-31".into(), [date(2026, 12, 31)]), "最晚 2026-12-31");
         assert_eq!(
             c.with_coverage_note("最晚 2027-01-04".into(), [date(2027, 1, 4)]),
-            "最晚 2027-01-04（2027 年节假日安排尚未录入，按周末计算）"
+            "最晚 2027-01-04；2027 年节假日安排尚未录入，按周末计算"
         );
         // An admin's holiday correction enters the year.
         let fixed = cal().with_corrections(&[fix(date(2027, 2, 6), DayKind::Holiday)]);

@@ -67,3 +67,22 @@ test('college: 检查 a planned talk on 2027-03-10 shows findings, saves nothing
     await context.close();
   }
 });
+
+test('admin: findings as of a past date; the working-day page lists the covered years', async () => {
+  const { context, page } = await login(browser, 'admin');
+  try {
+    await page.goto('/findings');
+    await page.locator('#as_of').fill('2025-06-01');
+    await Promise.all([page.waitForURL(/as_of=2025-06-01/), page.getByRole('button', { name: '检查', exact: true }).click()]);
+    assert.match(await page.locator('#judged-on').innerText(), /按 2025-06-01 的/);
+    assert.equal(await page.locator('#as_of').inputValue(), '2025-06-01', 'the date stays in the form');
+    assert.ok((await page.locator('.findings li').count()) >= 1, 'findings of that date are listed');
+    await shot(page, 'findings-as-of', { fullPage: false });
+
+    await page.goto('/admin/workdays?year=2027');
+    assert.match(await page.locator('#covered-years').innerText(), /2014–2026/);
+    await shot(page, 'workdays-covered', { fullPage: false });
+  } finally {
+    await context.close();
+  }
+});

@@ -177,7 +177,7 @@ fn a_deadline_in_a_year_without_holiday_data_says_so() {
     f.steps.insert(Step::Application, date(2026, 12, 15));
     let v = due(&f, date(2026, 12, 20));
     assert_eq!(v[0].latest, Some(date(2027, 1, 15)));
-    assert!(v[0].note_zh.ends_with("（2027 年节假日安排尚未录入，按周末计算）"), "{}", v[0].note_zh);
+    assert!(v[0].note_zh.ends_with("；2027 年节假日安排尚未录入，按周末计算"), "{}", v[0].note_zh);
     // The day before the window leaves the covered year: no note.
     f.steps.insert(Step::Application, date(2026, 11, 30));
     let v = due(&f, date(2026, 12, 20));
