@@ -279,6 +279,28 @@ pub fn builtin_makeup_days(year: i32) -> Vec<NaiveDate> {
     MAKEUP_WORKDAYS.iter().copied().filter_map(ymd).filter(|d| d.year() == year).collect()
 }
 
+/// The note for deadlines in `years` whose holiday arrangement is not entered ("2027 年…"), or
+/// `None` when there are none.
+pub fn uncovered_note(years: &BTreeSet<i32>) -> Option<String> {
+    if years.is_empty() {
+        return None;
+    }
+    let list = years.iter().map(i32::to_string).collect::<Vec<_>>().join("、");
+    Some(format!("{list} 年节假日安排尚未录入，按周末计算"))
+}
+
+/// Years as runs, e.g. "2014–2026、2028" (empty for none).
+pub fn year_ranges(years: &BTreeSet<i32>) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some(last) if last.1 + 1 == y => last.1 = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect::<Vec<_>>().join("、")
+}
+
 /// A working-day calendar: Monday–Friday, minus public holidays, plus make-up working days.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WorkCalendar {
@@ -338,6 +360,34 @@ impl WorkCalendar {
     /// Years with at least one listed holiday: outside them only weekends are known.
     pub fn covered_years(&self) -> BTreeSet<i32> {
         self.holidays.iter().map(|d| d.year()).collect()
+    }
+
+    /// Whether the holiday arrangement of `year` is entered: the built-in table or an admin
+    /// correction lists a holiday in it. In other years only weekends are known.
+    pub fn covers_year(&self, year: i32) -> bool {
+        match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+            (Some(a), Some(b)) => self.holidays.range(a..=b).next().is_some(),
+            _ => false,
+        }
+    }
+
+    /// The years of `dates` whose holiday arrangement is not entered, in order.
+    pub fn uncovered_years(&self, dates: impl IntoIterator<Item = NaiveDate>) -> BTreeSet<i32> {
+        dates.into_iter().map(|d| d.year()).filter(|y| !self.covers_year(*y)).collect()
+    }
+
+    /// "2027 年节假日安排尚未录入，按周末计算" when a date of `dates` falls in an uncovered year.
+    pub fn coverage_note(&self, dates: impl IntoIterator<Item = NaiveDate>) -> Option<String> {
+        uncovered_note(&self.uncovered_years(dates))
+    }
+
+    /// `note` followed by the [`coverage_note`](Self::coverage_note) of `dates`, if any.
+    pub fn with_coverage_note(&self, note: String, dates: impl IntoIterator<Item = NaiveDate>) -> String {
+        match self.coverage_note(dates) {
+            Some(n) if note.is_empty() => n,
+            Some(n) => format!("{note}；{n}"),
+            None => note,
+        }
     }
 
     /// Whether `d` is a working day: a make-up day, or Monday–Friday and not a holiday.
@@ -413,6 +463,39 @@ mod tests {
             assert!(is_weekend(d), "make-up day {d} is not a weekend day");
             assert!(!cal().holidays.contains(&d), "{d} both holiday and make-up day");
         }
+    }
+
+    #[test]
+    fn coverage_of_years_and_the_note() {
+        let c = cal();
+        assert!(c.covers_year(2014) && c.covers_year(2026));
+        assert!(!c.covers_year(2013) && !c.covers_year(2027));
+        assert_eq!(c.coverage_note([date(2026, 12, 31)]), None);
+        assert_eq!(c.coverage_note([date(2027, 1, 1)]).as_deref(), Some("2027 年节假日安排尚未录入，按周末计算"));
+        assert_eq!(
+            c.coverage_note([date(2028, 3, 1), date(2027, 3, 10), date(2026, 5, 1)]).as_deref(),
+            Some("2027、2028 年节假日安排尚未录入，按周末计算")
+        );
+        assert_eq!(c.with_coverage_note("最晚 2026-12-31".into(), [date(2026, 12, 31)]), "最晚 2026-12-31");
+        assert_eq!(
+            c.with_coverage_note("最晚 2027-01-04".into(), [date(2027, 1, 4)]),
+            "最晚 2027-01-04；2027 年节假日安排尚未录入，按周末计算"
+        );
+        // An admin's holiday correction enters the year.
+        let fixed = cal().with_corrections(&[fix(date(2027, 2, 6), DayKind::Holiday)]);
+        assert!(fixed.covers_year(2027));
+        assert_eq!(fixed.coverage_note([date(2027, 3, 10)]), None);
+        // A working-day correction alone does not.
+        assert!(!cal().with_corrections(&[fix(date(2027, 2, 6), DayKind::Workday)]).covers_year(2027));
+    }
+
+    #[test]
+    fn years_as_runs() {
+        let set = |v: &[i32]| v.iter().copied().collect::<BTreeSet<i32>>();
+        assert_eq!(year_ranges(&set(&[])), "");
+        assert_eq!(year_ranges(&set(&[2027])), "2027");
+        assert_eq!(year_ranges(&set(&[2014, 2015, 2016, 2028, 2030, 2031])), "2014–2016、2028、2030–2031");
+        assert_eq!(year_ranges(&cal().covered_years()), "2014–2026");
     }
 
     #[test]

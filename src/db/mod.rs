@@ -55,6 +55,12 @@ impl WriteTx {
         self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
+
+    /// Rolls the transaction back and releases the writer lock: nothing is written and the
+    /// generation (cache invalidation) is not bumped (a look-ahead check, issue 8).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
 }
 
 impl Db {

@@ -255,6 +255,28 @@ pub async fn overrides_of_cases(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64
     Ok(out)
 }
 
+/// Cases of the subtree `org_path` that were open on `on`: opened on or before it and not closed
+/// before it, ordered by application date.
+pub async fn cases_on(
+    conn: &mut Conn,
+    scope: &Scope,
+    org_path: &str,
+    on: NaiveDate,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    if !visible(scope) {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let cond = super::prefix_cond("c.org_path", org_path, &mut args);
+    let d = args.text(fmt_date(on));
+    let sql = format!(
+        "SELECT {CASE_COLS} FROM {CASE_FROM} WHERE {cond} AND c.opened_on <= {d} AND (c.closed_on IS NULL OR c.closed_on >= {d})
+         ORDER BY c.opened_on, c.id"
+    );
+    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
+    rows.iter().map(case_row).filter(|c| c.as_ref().map(|c| scope.covers(&c.org_path)).unwrap_or(true)).collect()
+}
+
 /// One case in scope.
 pub async fn get(conn: &mut Conn, scope: &Scope, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
     if !visible(scope) {

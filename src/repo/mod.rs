@@ -4,6 +4,7 @@ pub mod audit;
 pub mod development;
 pub mod development_extra;
 pub mod meetings;
+pub mod member_history;
 pub mod members;
 pub mod org_terms;
 pub mod orgs;

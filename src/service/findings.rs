@@ -1,4 +1,6 @@
-//! Open findings for a scope: structural checks on every org and checks on members.
+//! Open findings for a scope and a date, every rule family: structure (the org tree), members
+//! (rosters and statuses), development cases. A past date judges the tree, the rosters, the
+//! statuses and the cases as they were on it (`jiceng check --as-of`, `?as_of=`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -10,12 +12,13 @@ use crate::auth::scope::Scope;
 use crate::db::Db;
 use crate::domain::{OrgKind, Role};
 use crate::error::AppResult;
-use crate::repo::{members as members_repo, orgs as orgs_repo};
+use crate::repo::{member_history, members as members_repo, orgs as orgs_repo};
 use crate::rules::Finding;
 use crate::rules::member::{MemberFacts, check_member};
 use crate::rules::structure::{CommitteeSeat, OrgFacts, StructureSettings, check_org};
 
-/// Findings for the subtree of `org` (default: the whole scope), most severe first.
+/// Findings of every family for the subtree of `org` (default: the whole scope) on `as_of`,
+/// most severe first; the one entry point of the CLI, the findings page and the API.
 pub async fn for_scope(db: &Db, scope: &Scope, org: Option<i64>, as_of: NaiveDate) -> AppResult<Vec<Finding>> {
     let narrowed = crate::service::orgs::narrow(db, scope, org).await?;
     let key = (db.instance, narrowed.root_path.clone(), narrowed.role == Role::Member, as_of);
@@ -69,13 +72,17 @@ async fn compute(
         return Ok(Vec::new());
     }
     let scope = &crate::service::orgs::narrow(db, scope, org).await?;
-    let tree = crate::service::orgs::tree(db, scope, None, None).await?;
+    // Before today the tree, its counts and the rosters are rebuilt as they were (org_version,
+    // membership_period, member_status_event); today and later they are the live tables.
+    let historic = as_of < crate::util::today();
+    let tree = crate::service::orgs::tree(db, scope, historic.then_some(as_of), None).await?;
     let mut conn = db.pool.acquire().await?;
     let root_path = scope.root_path.clone();
     let live = if only_root {
         orgs_repo::get(&mut conn, scope, scope.org_id).await?.into_iter().collect()
     } else {
-        orgs_repo::list(&mut conn, scope, false).await?
+        // An org dissolved since the date still existed then (the tree of the date decides).
+        orgs_repo::list(&mut conn, scope, historic).await?
     };
     let by_id: std::collections::HashMap<i64, &orgs_repo::OrgRow> = live.iter().map(|o| (o.id, o)).collect();
     let seats = if only_root {
@@ -109,8 +116,8 @@ async fn compute(
         );
         let facts = OrgFacts {
             org_id: o.id,
-            name: o.name.clone(),
-            kind: o.kind,
+            name: node.name.clone(),
+            kind: node.kind,
             category: o.category,
             joint_branch: o.joint_branch,
             full_members: u32::try_from(node.subtree.full).unwrap_or(u32::MAX),
@@ -135,8 +142,11 @@ async fn compute(
         };
         out.extend(check_org(&facts, as_of, &settings));
     }
-    let candidates =
-        if only_root { Vec::new() } else { members_repo::check_candidates(&mut conn, scope, &root_path).await? };
+    let candidates = match (only_root, historic) {
+        (true, _) => Vec::new(),
+        (false, false) => members_repo::check_candidates(&mut conn, scope, &root_path).await?,
+        (false, true) => member_history::check_candidates_on(&mut conn, scope, &root_path, as_of).await?,
+    };
     for m in candidates {
         let facts = MemberFacts {
             member_id: m.id,
@@ -153,6 +163,9 @@ async fn compute(
             gender: m.gender,
         };
         out.extend(check_member(&facts, as_of));
+    }
+    if !only_root {
+        out.extend(crate::service::development::as_of::findings_on(db, &mut conn, scope, as_of).await?);
     }
     out.sort_by(|a, b| {
         a.severity.cmp(&b.severity).then_with(|| a.rule.cmp(&b.rule)).then(a.subject_id.cmp(&b.subject_id))

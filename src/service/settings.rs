@@ -267,6 +267,9 @@ pub struct WorkdayYear {
     pub corrections: Vec<CorrectionRow>,
     /// Working days in the year with the corrections applied.
     pub working_days: u32,
+    /// Every year whose holiday arrangement is entered (built-in or an admin holiday correction):
+    /// deadlines in other years count only weekends as days off.
+    pub covered_years: Vec<i32>,
 }
 
 /// The calendar of one year (any logged-in user may read it: deadlines depend on it).
@@ -289,6 +292,7 @@ pub async fn workday_year(db: &Db, year: i32) -> AppResult<WorkdayYear> {
         makeup_workdays: builtin_makeup_days(year),
         corrections,
         working_days,
+        covered_years: cal.covered_years().into_iter().collect(),
     })
 }
 

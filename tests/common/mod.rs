@@ -62,6 +62,8 @@ pub struct TestApp {
     pub db: Db,
     /// Which backend.
     pub backend: Backend,
+    /// The database URL (for the command line).
+    pub url: String,
     /// Token of `admin` (school_admin, whole tree).
     pub admin: String,
     /// Token of `college` (unit_admin of the first college).
@@ -111,6 +113,7 @@ async fn spawn_inner(backend: Backend) -> Option<(TestApp, Cleanup)> {
         router,
         db,
         backend,
+        url: url.clone(),
         admin: String::new(),
         college: String::new(),
         inspector: String::new(),
@@ -628,4 +631,25 @@ pub fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx file");
     let range = book.worksheet_range_at(0).expect("a sheet").expect("a readable sheet");
     range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+impl TestApp {
+    /// Opens a development case for a new person in `org` with the application on `applied_on`.
+    pub async fn open_case_on(&self, token: &str, org: i64, name: &str, applied_on: NaiveDate) -> i64 {
+        let body = serde_json::json!({"name": name, "gender": "female", "birth_date": "2003-05-01",
+            "category": "student", "org_id": org, "applied_on": ymd(applied_on)});
+        let (s, v) = self.post_json("/api/v1/development/cases", token, body).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    /// What a case write leaves behind: its steps, its overrides, its revision and the audit rows.
+    pub async fn case_trace(&self, case: i64) -> (i64, i64, i64, i64) {
+        (
+            self.scalar(&format!("SELECT COUNT(*) AS n FROM development_step WHERE case_id = {case}")).await,
+            self.scalar(&format!("SELECT COUNT(*) AS n FROM development_override WHERE case_id = {case}")).await,
+            self.scalar(&format!("SELECT revision AS n FROM development_case WHERE id = {case}")).await,
+            self.audit_count().await,
+        )
+    }
 }

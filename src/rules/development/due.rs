@@ -54,7 +54,8 @@ pub fn next_steps(facts: &CaseFacts, today: NaiveDate, settings: &DevelopmentSet
             latest: w.latest,
             overdue: w.latest.is_some_and(|l| today > l),
             rule: w.rule.to_string(),
-            note_zh: w.note,
+            // A deadline in a year without an entered holiday arrangement says so.
+            note_zh: cal.with_coverage_note(w.note, w.earliest.into_iter().chain(w.latest)),
         });
     }
     out

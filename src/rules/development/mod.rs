@@ -20,6 +20,7 @@ use crate::domain::enums::str_enum;
 mod candidate;
 mod checks;
 mod due;
+pub mod lookahead;
 pub mod materials;
 mod meeting;
 mod outcome;

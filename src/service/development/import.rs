@@ -377,7 +377,7 @@ async fn run_row(
     for s in &row.steps {
         let step = Step::parse(&s.step);
         let prefix = step.map_or(String::new(), |st| format!("第{}步「{}」（{}）：", st.number(), st.label(), s.date));
-        let d = super::record_step_in(w, scope, cfg, id, s.clone(), today, None)
+        let d = super::record_step_in(w, scope, cfg, id, s.clone(), today, None, None)
             .await
             .map_err(|e| refusal(line, &prefix, &s.step, &e))?;
         stage = d.stage_label;

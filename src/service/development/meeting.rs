@@ -321,7 +321,7 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
                 details,
                 justification: b.justification.clone(),
             };
-            record_step_in(&mut w, scope, &cfg, id, step_input, today, Some(link)).await.map(|_| ())
+            record_step_in(&mut w, scope, &cfg, id, step_input, today, Some(link), None).await.map(|_| ())
         } else {
             check_unpassed(&mut w.tx, &cfg, case, step, held_on, &details, today).await
         };

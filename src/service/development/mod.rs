@@ -252,11 +252,13 @@ fn parse_step(s: &str) -> AppResult<Step> {
 }
 
 pub mod archive;
+pub mod as_of;
 mod due_cache;
 /// Rebuilds the rule engine's facts from the stored steps and overrides.
 pub(crate) mod facts;
 pub mod feed;
 pub mod import;
+pub mod lookahead;
 pub mod materials;
 pub mod meeting;
 mod outcomes;
@@ -404,7 +406,7 @@ pub async fn record_step(db: &Db, scope: &Scope, case_id: i64, input: StepInput)
     let today = crate::util::today();
     let mut w = db.begin_write().await?;
     let cfg = rule_config(db, &mut w.tx).await?;
-    let detail = record_step_in(&mut w, scope, &cfg, case_id, input, today, None).await?;
+    let detail = record_step_in(&mut w, scope, &cfg, case_id, input, today, None, None).await?;
     w.commit().await?;
     Ok(detail)
 }
@@ -420,7 +422,9 @@ pub(crate) struct MeetingLink {
 
 /// [`record_step`] inside an open write transaction (the caller checked `require_write` and
 /// commits): rule check, overrides, the step row (linked to `meeting` when given), the member row
-/// on approval and the step's audit row. Any error leaves the caller to roll back.
+/// on approval and the step's audit row. Any error leaves the caller to roll back. With `check`
+/// (look ahead, [`lookahead::check_step`]) the findings are logged and unjustified warnings pass.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_step_in(
     w: &mut WriteTx,
     scope: &Scope,
@@ -429,6 +433,7 @@ pub(crate) async fn record_step_in(
     input: StepInput,
     today: NaiveDate,
     meeting: Option<MeetingLink>,
+    check: Option<&mut lookahead::CheckLog>,
 ) -> AppResult<CaseDetail> {
     let step = parse_step(&input.step)?;
     let justification = opt_trim(&input.justification);
@@ -520,7 +525,7 @@ pub(crate) async fn record_step_in(
     // A new record is a new decision: no earlier justification covers it (issue 8 part 6).
     judged.overrides.retain(|o| o.step != step);
     let findings = check_step(&judged, step, input.date, today, &cfg.settings, &cfg.calendar);
-    let warned = judge(findings, justification.as_deref())?;
+    let warned = lookahead::judge_or_log(findings, justification.as_deref(), check)?;
     let meeting_id = meeting.map(|m| m.id);
     let step_id =
         repo::insert_step_at(&mut w.tx, case_id, step.as_str(), input.date, &body, &scope.display_name, meeting_id)
@@ -599,20 +604,8 @@ async fn load_detail(
     let overrides = repo::overrides(conn, id).await?;
     let mut f = facts(conn, &case, &steps, &overrides, None, true).await?;
     apply_approvers(&mut f, &steps)?;
-    let s = &cfg.settings;
-    let mut findings = Vec::new();
-    for row in &steps {
-        let Some(step) = Step::parse(&row.step) else { continue };
-        if f.date(step) != Some(row.done_on) {
-            continue;
-        }
-        for x in check_step(&f, step, row.done_on, today, s, &cfg.calendar) {
-            if !findings.contains(&x) {
-                findings.push(x);
-            }
-        }
-    }
-    let due = if case.status == "open" { next_steps(&f, today, s, &cfg.calendar) } else { Vec::new() };
+    let findings = as_of::recorded_findings(&f, &steps, today, cfg);
+    let due = if case.status == "open" { next_steps(&f, today, &cfg.settings, &cfg.calendar) } else { Vec::new() };
     let stage_label = Stage::parse(&case.stage).map_or("", Stage::label).to_string();
     let steps = steps.into_iter().map(view).collect();
     Ok(CaseDetail { case, stage_label, steps, findings, overrides, due })

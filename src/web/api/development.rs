@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 
 use super::{ApiError, ApiJson, ErrorBody};
+use crate::service::development::lookahead::StepCheck;
 use crate::service::development::{CaseDetail, CaseFilter, CaseSummary, CreateCase, EligibleVoters, StepInput};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
@@ -46,6 +47,19 @@ pub async fn record_step(
     ApiJson(b): ApiJson<StepInput>,
 ) -> ApiResult<CaseDetail> {
     Ok(Json(crate::service::development::record_step(&st.db, &u.scope, id, b).await?))
+}
+
+/// Checks a planned step on any date, past or future, without recording it (检查): the same
+/// findings as recording would give (the recording path runs in a transaction that is rolled
+/// back), whether it would record, and what would be due next. Nothing is saved or audited.
+#[utoipa::path(post, path = "/api/v1/development/cases/{id}/steps/check", params(("id" = i64, Path)), request_body = StepInput, responses((status = 200, body = StepCheck), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn check_step(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<StepInput>,
+) -> ApiResult<StepCheck> {
+    Ok(Json(crate::service::development::lookahead::check_step(&st.db, &u.scope, id, b).await?))
 }
 
 /// The date of an eligible-voters query.

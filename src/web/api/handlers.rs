@@ -37,7 +37,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         update_member, transfer_member, change_member_status, export_members, import_template, import_members,
         list_users, create_user, set_user_active, list_audit, list_findings, stats,
         super::development::list_cases, super::development::create_case, super::development::get_case,
-        super::development::record_step, super::development::eligible_voters,
+        super::development::record_step, super::development::check_step, super::development::eligible_voters,
         super::devextra::add_material, super::devextra::list_materials, super::devextra::download_material,
         super::devextra::delete_material, super::devextra::transfer_case, super::devextra::list_transfers,
         super::devextra::search_people, super::devextra::create_feed_token, super::devextra::list_feed_tokens,

@@ -163,6 +163,7 @@ pub fn routes() -> Router<AppState> {
         .route("/development/cases", get(development::list_cases).post(development::create_case))
         .route("/development/cases/{id}", get(development::get_case))
         .route("/development/cases/{id}/steps", post(development::record_step))
+        .route("/development/cases/{id}/steps/check", post(development::check_step))
         .route("/development/cases/{id}/eligible-voters", get(development::eligible_voters))
         .route("/development/cases/{id}/archive", get(devrecord::get_archive).put(devrecord::put_archive))
         .route("/development/cases/{id}/record", get(devrecord::get_record))

@@ -197,6 +197,8 @@ struct CsrfForm {
 struct WorkdaysTpl {
     ctx: Ctx,
     y: WorkdayYear,
+    /// The covered years as runs ("2014–2026、2028").
+    covered: String,
     kinds: &'static [DayKind],
     f: CorrectionForm,
     errors: FieldErrors,
@@ -225,7 +227,15 @@ async fn workdays_render(
     };
     render_status(
         status,
-        &WorkdaysTpl { ctx: Ctx::new(&u.scope, "admin", flash), y, kinds: DayKind::ALL, f, errors, error },
+        &WorkdaysTpl {
+            ctx: Ctx::new(&u.scope, "admin", flash),
+            covered: crate::workdays::year_ranges(&y.covered_years.iter().copied().collect()),
+            y,
+            kinds: DayKind::ALL,
+            f,
+            errors,
+            error,
+        },
     )
 }
 

@@ -160,6 +160,8 @@ struct CalendarTpl {
     month_error: String,
     tokens: Vec<FeedTokenRow>,
     new_feed_url: String,
+    /// "2027 年节假日安排尚未录入，按周末计算" when the month or a date shown falls in such a year.
+    calendar_note: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -198,6 +200,10 @@ async fn calendar_render(st: &AppState, u: &PageUser, flash: &Flash, q: CalQ, ne
     };
     let tokens = crate::service::development::feed::list_tokens(&st.db, &u.scope).await.unwrap_or_default();
     let (entries, earlier) = month_entries(first, &cases);
+    let calendar_note = match crate::service::settings::calendar(&st.db).await {
+        Ok(cal) => cal.coverage_note(std::iter::once(first).chain(entries.iter().map(|e| e.date))).unwrap_or_default(),
+        Err(e) => return error_page(&e),
+    };
     let weeks = month_grid(first, &entries, today);
     let prev = first.pred_opt().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
     let next = month_end(first).succ_opt().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
@@ -218,6 +224,7 @@ async fn calendar_render(st: &AppState, u: &PageUser, flash: &Flash, q: CalQ, ne
             month_error,
             tokens,
             new_feed_url,
+            calendar_note,
         },
     )
 }

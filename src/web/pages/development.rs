@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::rules::Finding;
 use crate::rules::development::{ArchiveStatus, ProbationOutcome, Step, VoteInput};
 use crate::service::development::archive::{ArchiveChecklist, ArchiveItemInput, ArchiveUpdate};
+use crate::service::development::lookahead::StepCheck;
 use crate::service::development::record::{CaseRecord, step_text};
 use crate::service::development::{
     CaseDetail, CaseFilter, CaseSummary, CreateCase, EligibleVoters, StepDetails, StepInput,
@@ -44,6 +45,8 @@ struct ListTpl {
     orgs: Vec<(i64, String)>,
     org: String,
     overdue: bool,
+    /// "2027 年节假日安排尚未录入，按周末计算" when a date shown falls in such a year.
+    calendar_note: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -65,7 +68,13 @@ async fn list(State(st): State<AppState>, u: PageUser, flash: Flash, Query(q): Q
         Ok(o) => o,
         Err(e) => return error_page(&e),
     };
-    render(&ListTpl { ctx: Ctx::new(&u.scope, "development", &flash), rows, orgs, org: q.org, overdue })
+    let dates = rows.iter().flat_map(|r| r.due.iter()).flat_map(|d| d.earliest.into_iter().chain(d.latest));
+    let calendar_note = match crate::service::settings::calendar(&st.db).await {
+        Ok(cal) => cal.coverage_note(dates).unwrap_or_default(),
+        Err(e) => return error_page(&e),
+    };
+    let ctx = Ctx::new(&u.scope, "development", &flash);
+    render(&ListTpl { ctx, rows, orgs, org: q.org, overdue, calendar_note })
 }
 
 /// The new-case form exactly as typed.
@@ -278,6 +287,9 @@ struct StepForm {
     extension_months: String,
     #[serde(default)]
     justification: String,
+    /// `check` (检查: judge without recording) or empty (登记).
+    #[serde(default)]
+    action: String,
 }
 
 /// A non-negative count field, recording a message when it is malformed.
@@ -378,6 +390,8 @@ struct DetailTpl {
     steps: &'static [Step],
     refused: Vec<Finding>,
     needs_justification: bool,
+    /// The result of 检查 (nothing saved), shown above the form.
+    checked: Option<StepCheck>,
     errors: FieldErrors,
     error: String,
     rule: String,
@@ -416,13 +430,27 @@ async fn detail_render(
     form: StepForm,
     err: Option<AppError>,
 ) -> Response {
+    detail_page(st, u, id, flash, form, err, None).await
+}
+
+/// The case page; `checked` is the result of 检查 on the typed `form`.
+async fn detail_page(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    flash: &Flash,
+    form: StepForm,
+    err: Option<AppError>,
+    checked: Option<StepCheck>,
+) -> Response {
     let c = match crate::service::development::detail(&st.db, &u.scope, id).await {
         Ok(c) => c,
         Err(e) => return error_page(&e),
     };
     let eligible_today =
         crate::service::development::eligible_for_case(&st.db, &u.scope, id, crate::util::today()).await.ok();
-    let needs_justification = err.as_ref().is_some_and(|e| e.code == "warning_needs_justification");
+    let needs_justification = err.as_ref().is_some_and(|e| e.code == "warning_needs_justification")
+        || checked.as_ref().is_some_and(|k| k.needs_justification);
     let refused = err.as_ref().map(|e| e.findings.clone()).unwrap_or_default();
     let (status, error, errors, rule) = parts(err.as_ref());
     let form = if form.step.is_empty() {
@@ -439,6 +467,7 @@ async fn detail_render(
             steps: Step::ALL,
             refused,
             needs_justification,
+            checked,
             errors,
             error,
             rule,
@@ -463,6 +492,19 @@ async fn record_step(
 ) -> Response {
     if let Err(e) = check_csrf(&u.scope, &f.csrf) {
         return error_page(&e);
+    }
+    if f.action == "check" {
+        // 检查: the findings and what would be due, nothing saved; the typed values stay.
+        let checked = match f.to_input() {
+            Ok(input) => crate::service::development::lookahead::check_step(&st.db, &u.scope, id, input).await,
+            Err(e) => Err(e),
+        };
+        let flash = Flash(String::new());
+        return match checked {
+            Ok(k) => detail_page(&st, &u, id, &flash, f, None, Some(k)).await,
+            Err(e) if rejected(&e) => detail_page(&st, &u, id, &flash, f, Some(e), None).await,
+            Err(e) => error_page(&e),
+        };
     }
     let result = match f.to_input() {
         Ok(input) => crate::service::development::record_step(&st.db, &u.scope, id, input).await,

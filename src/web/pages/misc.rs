@@ -15,7 +15,7 @@ use super::{
 use crate::domain::{OrgKind, Role};
 use crate::repo::audit::{AuditFilter, AuditRow};
 use crate::repo::users::UserRow;
-use crate::rules::Finding;
+use crate::rules::{Finding, Severity};
 use crate::service::dashboard::Stats;
 use crate::service::import::ImportReport;
 use crate::web::AppState;
@@ -178,23 +178,78 @@ async fn home(State(st): State<AppState>, u: PageUser, flash: Flash) -> Response
 #[template(path = "misc/findings.html")]
 struct FindingsTpl {
     ctx: Ctx,
+    /// The findings of this page.
     findings: Vec<Finding>,
+    /// Findings in all (after the rule filter).
+    total: usize,
+    /// Blocks, warnings, info in all.
+    counts: [usize; 3],
     rule: String,
+    /// The date judged, as typed (empty = today).
+    as_of: String,
+    as_of_error: String,
+    /// The date judged.
+    judged_on: chrono::NaiveDate,
+    page: usize,
+    /// The query string without `page`.
+    query: String,
 }
+
+/// Findings per page.
+const FINDINGS_PER_PAGE: usize = 100;
 
 #[derive(Deserialize, Default)]
 struct FindingsQ {
     #[serde(default)]
     rule: String,
+    /// Judge the tree, rosters, statuses and cases as they were on this date (default today).
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    page: String,
 }
 
 async fn findings(State(st): State<AppState>, u: PageUser, flash: Flash, Query(q): Query<FindingsQ>) -> Response {
-    match crate::service::findings::for_scope(&st.db, &u.scope, None, crate::util::today()).await {
+    let today = crate::util::today();
+    let (judged_on, as_of_error) = match q.as_of.trim() {
+        "" => (today, String::new()),
+        t => match crate::util::parse_date(t) {
+            Some(d) => (d, String::new()),
+            None => (today, "日期格式应为 2026-05-11".to_string()),
+        },
+    };
+    match crate::service::findings::for_scope(&st.db, &u.scope, None, judged_on).await {
         Ok(mut findings) => {
             if !q.rule.is_empty() {
                 findings.retain(|f| f.rule == q.rule);
             }
-            render(&FindingsTpl { ctx: Ctx::new(&u.scope, "findings", &flash), findings, rule: q.rule })
+            let counts = [Severity::Block, Severity::Warn, Severity::Info]
+                .map(|s| findings.iter().filter(|f| f.severity == s).count());
+            let total = findings.len();
+            let pages = total.div_ceil(FINDINGS_PER_PAGE).max(1);
+            let page = q.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+            let findings: Vec<Finding> =
+                findings.into_iter().skip((page - 1) * FINDINGS_PER_PAGE).take(FINDINGS_PER_PAGE).collect();
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("rule", &q.rule)
+                .append_pair("as_of", q.as_of.trim())
+                .finish();
+            let status = if as_of_error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            render_status(
+                status,
+                &FindingsTpl {
+                    ctx: Ctx::new(&u.scope, "findings", &flash),
+                    findings,
+                    total,
+                    counts,
+                    rule: q.rule,
+                    as_of: q.as_of,
+                    as_of_error,
+                    judged_on,
+                    page,
+                    query,
+                },
+            )
         }
         Err(e) => error_page(&e),
     }

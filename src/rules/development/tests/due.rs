@@ -169,3 +169,27 @@ fn closed_case_has_nothing_due_but_a_skipped_step_stays_due() {
     assert_eq!(steps_of(&v), vec![Step::ActivistFiling]);
     assert_eq!(v[0].earliest, Some(date(2023, 9, 1)));
 }
+
+#[test]
+fn a_deadline_in_a_year_without_holiday_data_says_so() {
+    // The talk is due within a month of the application: 2026-12-15 → 2027-01-15.
+    let mut f = before(Tl::V26, Step::Talk);
+    f.steps.insert(Step::Application, date(2026, 12, 15));
+    let v = due(&f, date(2026, 12, 20));
+    assert_eq!(v[0].latest, Some(date(2027, 1, 15)));
+    assert!(v[0].note_zh.ends_with("；2027 年节假日安排尚未录入，按周末计算"), "{}", v[0].note_zh);
+    // The day before the window leaves the covered year: no note.
+    f.steps.insert(Step::Application, date(2026, 11, 30));
+    let v = due(&f, date(2026, 12, 20));
+    assert!(v[0].latest.is_some_and(|l| l < date(2027, 1, 1)), "{:?}", v[0].latest);
+    assert!(!v[0].note_zh.contains("尚未录入"), "{}", v[0].note_zh);
+    // With 2027 entered by an admin correction the note goes.
+    let fixed = cal().with_corrections(&[crate::workdays::DayCorrection {
+        day: date(2027, 2, 6),
+        kind: crate::workdays::DayKind::Holiday,
+        name: None,
+    }]);
+    f.steps.insert(Step::Application, date(2026, 12, 15));
+    let v = next_steps(&f, date(2026, 12, 20), &settings(), &fixed);
+    assert!(!v[0].note_zh.contains("尚未录入"), "{}", v[0].note_zh);
+}

@@ -104,6 +104,8 @@ pub struct PublicityView {
     pub open_objections: usize,
     /// The text may still be edited (not ended, case open).
     pub editable: bool,
+    /// "2027 年节假日安排尚未录入，按周末计算" when the notice falls in such a year.
+    pub calendar_note: Option<String>,
 }
 
 /// One notice on the board.
@@ -306,6 +308,7 @@ async fn view(conn: &mut Conn, row: PublicityRow, case_open: bool, cal: &WorkCal
         status,
         status_label: status.label().to_string(),
         workdays: cal.workdays_between(row.start_on, row.end_on),
+        calendar_note: cal.coverage_note([row.start_on, row.end_on]),
         open_objections: objections.iter().filter(|o| o.resolved_on.is_none()).count(),
         objections,
         editable: case_open && status != NoticeStatus::Ended,
