@@ -12,11 +12,12 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{development_rules_2026_from, development_rules_source, zh_number};
 use crate::calendar::{add_months, add_years};
-use crate::domain::{MemberStatus, OrgKind};
+use crate::domain::{MemberStatus, OrgKind, SpecialStatus};
 
 /// Defines a string-backed enum with `as_str`, `parse`, `label`, `ALL` and `Display`.
 ///
 use crate::domain::enums::str_enum;
+mod actors;
 mod candidate;
 mod checks;
 mod due;
@@ -30,6 +31,7 @@ mod vote;
 #[cfg(test)]
 mod tests;
 
+pub use actors::{ActorHistory, Membership, StatusChange, special_status_on, standing_on};
 pub use checks::check_step;
 pub use due::{Due, next_steps};
 pub use meeting::{
@@ -157,19 +159,44 @@ impl Default for DevelopmentSettings {
     }
 }
 
-/// A person acting as 培养联系人 or 入党介绍人, with their standing on the event date.
+/// A person acting as 培养联系人 or 入党介绍人, with their standing on the date of the step naming them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonStanding {
     /// Member id.
     pub member_id: i64,
     /// Member's name.
     pub name: String,
-    /// Full or probationary.
+    /// Full or probationary on `as_of`.
     pub status: MemberStatus,
+    /// The date the standing is judged on (the step naming the person); `None` = the step's date.
+    pub as_of: Option<NaiveDate>,
+    /// First day of full membership when it lies after `as_of` (shown as "（… 转正）").
+    pub full_from: Option<NaiveDate>,
+    /// Special status on `as_of` (停止党籍, 失联 bar; 流动 bars only without a relationship here).
+    pub special_status: SpecialStatus,
+    /// Member here on `as_of`, or not yet joined, left, or with the relationship elsewhere.
+    pub membership: Membership,
     /// Under 留党察看 with rights not yet restored (R1.10: cannot sponsor).
     pub under_probation_penalty: bool,
     /// Within the 影响期 of a 警告, 严重警告 or 撤销党内职务 penalty (R1.10, 2026: should not sponsor).
     pub in_penalty_impact_period: bool,
+}
+
+impl PersonStanding {
+    /// A full member in good standing (no history known).
+    pub fn full(member_id: i64, name: &str) -> PersonStanding {
+        PersonStanding {
+            member_id,
+            name: name.to_string(),
+            status: MemberStatus::Full,
+            as_of: None,
+            full_from: None,
+            special_status: SpecialStatus::Normal,
+            membership: Membership::Here,
+            under_probation_penalty: false,
+            in_penalty_impact_period: false,
+        }
+    }
 }
 
 /// One stretch of activist training at one unit; stretches across transfers are added up (R1.9).
