@@ -27,6 +27,7 @@ mod outcome;
 mod publicity;
 mod steps;
 mod vote;
+mod voters;
 
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,7 @@ pub use steps::{Stage, Step};
 pub use vote::{
     Exclusion, ExclusionReason, VoteInput, VoteOutcome, VoterFacts, eligible_voters, vote_result, vote_result_with,
 };
+pub use voters::{VoterCheck, WrittenOpinion, check_voters};
 
 /// `subject_kind` of findings about one development case (GLOSSARY `development_case`).
 pub const SUBJECT_CASE: &str = "development_case";
