@@ -209,3 +209,62 @@ both!(leaving_date_from_the_step_form_warns_at_pre_review, |app| async move {
     let pre = v["steps"].as_array().unwrap().iter().find(|s| s["step"] == "pre_review").unwrap();
     assert_eq!(pre["body"]["leaving_date"], "2025-07-01", "{pre}");
 });
+
+both!(leaving_date_is_imported, |app| async move {
+    let fx = app.fixtures().await;
+    let headers =
+        ["姓名", "身份证号", "类别", "所在党支部", "1.递交入党申请书", "2.党组织派人谈话", "预计离开单位日期"];
+    let birth = chrono::NaiveDate::from_ymd_opt(2003, 5, 1).unwrap();
+    let cells = [
+        "导入离校",
+        &id_card("110108", birth, true, 88),
+        "学生",
+        &fx.branch.to_string(),
+        "2024-01-10",
+        "2024-01-20",
+        "2027-07-01",
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, (h, v)) in headers.iter().zip(cells.iter()).enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = app.get_raw("/api/v1/development/import/template.xlsx", &app.branch).await;
+    assert!(xlsx_rows(&r.body)[0].iter().any(|h| h == "预计离开单位日期"), "the template has the column");
+    let (s, v) =
+        app.post_multipart("/api/v1/development/import?dry_run=false", &app.branch, "cases.xlsx", &bytes).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = app.scalar("SELECT id AS n FROM development_case ORDER BY id DESC LIMIT 1").await;
+    let (_, c) = app.get(&format!("/api/v1/development/cases/{id}"), &app.branch).await;
+    assert_eq!(c["name"], "导入离校", "{c}");
+    let talk = c["steps"].as_array().unwrap().iter().find(|s| s["step"] == "talk").unwrap();
+    assert_eq!(talk["body"]["leaving_date"], "2027-07-01", "{talk}");
+    // A malformed date is a row error naming the column.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, (h, v)) in headers.iter().zip(cells.iter()).enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+        let v = if c == 6 {
+            "明年夏天"
+        } else if c == 1 {
+            ""
+        } else {
+            v
+        };
+        ws.write_string(1, c as u16, v).unwrap();
+    }
+    let (s, v) = app
+        .post_multipart(
+            "/api/v1/development/import?dry_run=true",
+            &app.branch,
+            "cases.xlsx",
+            &wb.save_to_buffer().unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "a dry run reports the row errors: {v}");
+    assert_eq!(v["valid"], 0, "{v}");
+    assert_eq!(v["errors"][0]["field"], "leaving_date", "{v}");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("预计离开单位日期「明年夏天」不是有效日期"), "{v}");
+});
