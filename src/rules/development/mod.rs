@@ -239,6 +239,14 @@ pub struct Training {
     pub hours: u32,
 }
 
+str_enum!(
+    /// Where a 流动人员's 公示 is posted (R1.8, 2026: at both the outflow and the inflow place).
+    PublicityLocation {
+        Outflow = "outflow" => "流出地",
+        Inflow = "inflow" => "流入地",
+    }
+);
+
 /// A recorded justification that turns a warning of one rule into information (C5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
@@ -273,6 +281,10 @@ pub struct CaseFacts {
     pub publicity: Option<Publicity>,
     /// Objections raised against the 公示 and not yet resolved (R1.8: they block further steps).
     pub open_objections: Vec<OpenObjection>,
+    /// The person is a 流动人员 (R1.8, 2026: 公示 at both the outflow and the inflow place).
+    pub mobile: bool,
+    /// The notices of a 流动人员 by place (R1.8, 2026).
+    pub located_publicity: Vec<(PublicityLocation, Publicity)>,
     /// 政审 conclusion (R1.11).
     pub political_review: Option<PoliticalReview>,
     /// Intensive training attended (R1.12).
@@ -312,6 +324,8 @@ impl CaseFacts {
             sponsors: Vec::new(),
             publicity: None,
             open_objections: Vec::new(),
+            mobile: false,
+            located_publicity: Vec::new(),
             political_review: None,
             training: None,
             leaving_date: None,

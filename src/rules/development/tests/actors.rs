@@ -239,3 +239,39 @@ fn r1_12_training_judged_at_the_training_step() {
         }
     }
 }
+
+/// R1.8 findings naming a missing place of a 流动人员's 公示.
+fn missing_places(v: &[Finding]) -> Vec<String> {
+    v.iter().filter(|x| x.rule == "R1.8").filter_map(|x| x.fact_value("missing_location").map(str::to_string)).collect()
+}
+
+#[test]
+fn r1_8_mobile_person_needs_both_notices_from_2026_05_11() {
+    let mut f = before(Tl::V26, Step::CandidateDetermination);
+    f.mobile = true;
+    let got: Vec<usize> = [date(2026, 5, 10), date(2026, 5, 11), date(2026, 5, 12)]
+        .iter()
+        .map(|d| missing_places(&check(&f, Step::CandidateDetermination, *d)).len())
+        .collect();
+    assert_eq!(got, vec![0, 2, 2], "2014 rules have no national 公示");
+    let on = Tl::V26.on(Step::CandidateDetermination);
+    let notice = f.publicity.unwrap();
+    f.located_publicity = vec![(PublicityLocation::Outflow, notice)];
+    let v = check(&f, Step::CandidateDetermination, on);
+    assert_eq!(missing_places(&v), vec!["inflow"]);
+    let x = v.iter().find(|x| x.fact_value("missing_location").is_some()).unwrap();
+    assert!(x.is_block());
+    assert!(x.message_zh.contains("尚未在流入地公示"), "{}", x.message_zh);
+    f.located_publicity.push((PublicityLocation::Inflow, notice));
+    assert!(check(&f, Step::CandidateDetermination, on).is_empty());
+    // Each place's notice is judged on its own: a 3-working-day inflow notice blocks.
+    let short = Publicity { end: date(2026, 6, 4), ..notice };
+    f.located_publicity[1] = (PublicityLocation::Inflow, short);
+    let v = check(&f, Step::CandidateDetermination, on);
+    assert_eq!(rules(&v), vec![("R1.8", Severity::Block)], "{v:?}");
+    assert!(v[0].message_zh.contains("只有 3 个工作日"), "{}", v[0].message_zh);
+    // Not a 流动人员: the one notice suffices.
+    f.mobile = false;
+    f.located_publicity.clear();
+    assert!(check(&f, Step::CandidateDetermination, on).is_empty());
+}

@@ -163,6 +163,8 @@ fn complete(tl: Tl) -> CaseFacts {
         sponsors: vec![full(21, "王一"), full(22, "王二")],
         publicity,
         open_objections: Vec::new(),
+        mobile: false,
+        located_publicity: Vec::new(),
         training: Some(Training { days: 3, hours: 24 }),
         leaving_date: None,
         admission_vote: Some(good_vote()),
