@@ -268,3 +268,53 @@ both!(leaving_date_is_imported, |app| async move {
     assert_eq!(v["errors"][0]["field"], "leaving_date", "{v}");
     assert!(v["errors"][0]["message"].as_str().unwrap().contains("预计离开单位日期「明年夏天」不是有效日期"), "{v}");
 });
+
+both!(mobile_candidate_needs_both_notices, |app| async move {
+    let (org, full, _, _) = branch_with_members(&app).await;
+    let t = app.college.clone();
+    let case = open_case(&app, &t, org, "流动测试").await;
+    let mut steps: Vec<Value> = steps_until("activist_education", full[0], [full[1], full[2]]);
+    for d in ["2024-09-10", "2025-03-01", "2025-09-01", "2026-03-01", "2026-08-20"] {
+        steps.push(json!({"step": "activist_education", "date": d}));
+    }
+    steps.push(json!({"step": "candidate_filing", "date": "2026-11-02"}));
+    walk(&app, &t, case, &steps).await;
+    let url = format!("/api/v1/development/cases/{case}/mobile");
+    let (s, v) = app.get(&url, &t).await;
+    assert_eq!((s, v["mobile"].clone()), (StatusCode::OK, json!(false)), "{v}");
+    let audit0 = app.audit_count().await;
+    let (s, v) = app.put_json(&url, &t, json!({"mobile": true})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(app.audit_count().await, audit0 + 1, "audited");
+    let (_, v) = app.get(&url, &t).await;
+    assert_eq!(v["mobile"], true);
+
+    let gen_url = format!("/api/v1/development/cases/{case}/publicity");
+    let (s, v) = app.post_json(&gen_url, &t, json!({"start_on": "2026-11-03"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a place is required: {v}");
+    assert!(v["error"]["fields"]["location"].is_string(), "{v}");
+    let (s, v) = app.post_json(&gen_url, &t, json!({"start_on": "2026-11-03", "location": "outflow"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["location"], "outflow");
+    assert!(v["title"].as_str().unwrap().ends_with("（流出地）"), "{v}");
+    let (s, v) = app.post_json(&gen_url, &t, json!({"start_on": "2026-11-03", "location": "outflow"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "one notice per place: {v}");
+
+    // Listing with only the outflow notice: refused naming R1.8 and the missing place.
+    let listing = json!({"step": "candidate_determination", "date": "2026-11-10"});
+    let before = step_count(&app, case).await;
+    let (s, v) = step(&app, &t, case, listing.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["rule"], "R1.8", "{v}");
+    assert!(message(&v).contains("为流动人员，尚未在流入地公示"), "{v}");
+    assert_eq!(step_count(&app, case).await, before);
+    let (s, v) = app.post_json(&gen_url, &t, json!({"start_on": "2026-11-03", "location": "inflow"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = step(&app, &t, case, listing).await;
+    assert_eq!(s, StatusCode::OK, "both notices ended: {v}");
+
+    let (cookie, _) = app.web_login("college").await;
+    let page = app.page(&format!("/development/{case}/publicity"), &cookie).await.text();
+    assert!(page.contains("流动人员：是"), "{page}");
+    assert!(page.contains("（流入地）"), "{page}");
+});

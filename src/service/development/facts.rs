@@ -74,6 +74,7 @@ pub(super) async fn facts(
     if with_people {
         let p = super::publicity::case_facts(conn, case.id).await?;
         super::publicity::apply(&mut f, p.as_ref());
+        (f.mobile, f.located_publicity) = super::publicity::located_facts(conn, case.id).await?;
     }
     Ok(f)
 }
