@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use jiceng::domain::{MemberStatus, OrgKind};
+use jiceng::domain::OrgKind;
 use jiceng::rules::development::{
     CaseFacts, DevelopmentSettings, PersonStanding, PoliticalReview, Publicity, Step, Training, VoteInput, check_step,
     next_steps,
@@ -21,13 +21,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn full(id: i64) -> PersonStanding {
-    PersonStanding {
-        member_id: id,
-        name: format!("党员{id}"),
-        status: MemberStatus::Full,
-        under_probation_penalty: false,
-        in_penalty_impact_period: false,
-    }
+    PersonStanding::full(id, &format!("党员{id}"))
 }
 
 /// A case with every step up to the application form recorded, starting on `start`.

@@ -400,6 +400,16 @@ const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE member ADD COLUMN mobile_certificate BIGINT NOT NULL DEFAULT 0",
         ],
     },
+    Migration {
+        version: 8,
+        name: "development: 流动人员 candidates and where each 公示 is posted (R1.8, 2026)",
+        statements: &[
+            // 1 = the person is a 流动人员: the 公示 is posted at both the outflow and the inflow place.
+            "ALTER TABLE development_case ADD COLUMN mobile BIGINT NOT NULL DEFAULT 0",
+            // `outflow` (流出地) or `inflow` (流入地) for a 流动人员's notices; NULL = the unit's own notice.
+            "ALTER TABLE development_publicity ADD COLUMN location TEXT",
+        ],
+    },
 ];
 
 /// Migration 7's backfill: an override from before it covers the first step of its case recorded at

@@ -53,6 +53,13 @@ pub const DEVELOPMENT_COLUMNS: &[ColumnSpec] = &[
     col("review_result", "政审结论", false, REVIEW_LABELS, "合格或不合格；登记了政治审查日期的必填"),
     col("training_days", "培训天数", false, &[], "集中培训天数（不少于3天或24学时）"),
     col("training_hours", "培训学时", false, &[], "集中培训学时"),
+    col(
+        "leaving_date",
+        "预计离开单位日期",
+        false,
+        &[],
+        "毕业、调离等预计离开工作、学习单位的日期（R1.13），随上级党委预审登记",
+    ),
     col("adm_eligible", "支部大会应到", false, &[], "应到会有表决权人数；留空则按名册计算"),
     col("adm_present", "支部大会实到", false, &[], "实到会有表决权人数"),
     col("adm_written", "支部大会书面意见", false, &[], "会前正式提交书面意见人数"),

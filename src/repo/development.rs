@@ -488,21 +488,6 @@ pub async fn update_case(
     Ok(())
 }
 
-/// The standing of members named as 培养联系人 or 入党介绍人: (member id, name, status).
-pub async fn standings(conn: &mut Conn, member_ids: &[i64]) -> Result<Vec<(i64, String, MemberStatus)>, sqlx::Error> {
-    if member_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::default();
-    let ph: Vec<String> = member_ids.iter().map(|id| args.int(*id)).collect();
-    let sql = format!(
-        "SELECT m.id, pe.name, m.status FROM member m JOIN person pe ON pe.id = m.person_id WHERE m.id IN ({})",
-        ph.join(", ")
-    );
-    let rows = args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?, super::enum_col(r, "status")?))).collect()
-}
-
 /// The member row of a person, if any.
 pub async fn member_of_person(conn: &mut Conn, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let r =

@@ -1,5 +1,6 @@
 //! Queries. Every function that reads org-owned data takes a [`Scope`](crate::auth::scope::Scope).
 
+pub mod actors;
 pub mod audit;
 pub mod development;
 pub mod development_extra;

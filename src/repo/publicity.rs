@@ -41,6 +41,8 @@ pub struct PublicityRow {
     pub created_by: String,
     /// Last edit.
     pub updated_at: String,
+    /// A 流动人员's notice: `outflow` (流出地) or `inflow` (流入地); `None` = the unit's own (R1.8).
+    pub location: Option<String>,
 }
 
 /// One objection raised against a notice.
@@ -69,7 +71,7 @@ pub struct ObjectionRow {
 }
 
 const PUB_COLS: &str = "p.id, p.case_id, pe.name, p.org_id, o.name AS org_name, p.org_path, p.title, p.body, p.place, \
-     p.start_on, p.end_on, p.created_at, p.created_by, p.updated_at";
+     p.start_on, p.end_on, p.created_at, p.created_by, p.updated_at, p.location";
 const PUB_FROM: &str = "development_publicity p JOIN development_case c ON c.id = p.case_id \
      JOIN person pe ON pe.id = c.person_id JOIN org o ON o.id = p.org_id";
 const OBJ_COLS: &str =
@@ -96,6 +98,7 @@ fn publicity_row(r: &AnyRow) -> Result<PublicityRow, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         created_by: r.try_get("created_by")?,
         updated_at: r.try_get("updated_at")?,
+        location: r.try_get("location")?,
     })
 }
 
@@ -151,6 +154,35 @@ pub struct NoticeFields<'a> {
     pub start_on: NaiveDate,
     /// Last day.
     pub end_on: NaiveDate,
+}
+
+/// Sets where a notice is posted (R1.8: `outflow` / `inflow` for a 流动人员).
+pub async fn set_location(conn: &mut Conn, id: i64, location: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE development_publicity SET location = $1 WHERE id = $2")
+        .bind(location)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether the person of a case is a 流动人员 (R1.8).
+pub async fn case_mobile(conn: &mut Conn, case_id: i64) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("SELECT mobile FROM development_case WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(r.map(|r| r.try_get::<i64, _>("mobile")).transpose()?.unwrap_or(0) != 0)
+}
+
+/// Records whether the person of a case is a 流动人员; what is due must be recomputed.
+pub async fn set_case_mobile(conn: &mut Conn, case_id: i64, mobile: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE development_case SET mobile = $1, revision = revision + 1 WHERE id = $2")
+        .bind(i64::from(mobile))
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Bumps a case's revision: what is due in it must be recomputed (its cached 待办 row is stale).

@@ -7,6 +7,8 @@
 //! `pg`; the PostgreSQL one skips (and says so) when `JICENG_TEST_PG_URL` is not set.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod dev;
+
 use std::future::Future;
 use std::path::PathBuf;
 

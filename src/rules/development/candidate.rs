@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 
 use super::DevelopmentSettings;
 use super::checks::Ctx;
-use super::{ASSESSMENT_MONTHS, ActivistPeriod, CaseFacts, PUBLICITY_MIN_WORKDAYS, Step, source};
+use super::{
+    ASSESSMENT_MONTHS, ActivistPeriod, CaseFacts, PUBLICITY_MIN_WORKDAYS, Publicity, PublicityLocation, Step, source,
+};
 use crate::calendar::{days_between, fmt_date};
 use crate::rules::{Finding, Severity};
 
@@ -84,6 +86,24 @@ impl Ctx<'_> {
                 "publicity",
             )
         };
+        if self.f.mobile {
+            // A 流动人员: both places, each notice checked on its own.
+            for loc in PublicityLocation::ALL {
+                match self.f.located_publicity.iter().find(|(l, _)| l == loc) {
+                    Some((_, p)) => self.notice(*p, out),
+                    None => out.push(
+                        block(format!(
+                            "为流动人员，尚未在{}公示；流动人员应在流出地和流入地同时公示，各不少于五个工作日",
+                            loc.label()
+                        ))
+                        .fact("actual", "公示", format!("{}未公示", loc.label()))
+                        .fact("required", "要求", "流出地、流入地均公示")
+                        .fact("missing_location", "缺少的公示地", loc.as_str()),
+                    ),
+                }
+            }
+            return;
+        }
         let Some(p) = self.f.publicity else {
             out.push(
                 block("未登记公示；拟列为发展对象的，经上级党委同意后应公示不少于五个工作日".to_string())
@@ -91,6 +111,19 @@ impl Ctx<'_> {
                     .fact("required", "公示工作日", PUBLICITY_MIN_WORKDAYS),
             );
             return;
+        };
+        self.notice(p, out);
+    }
+
+    /// R1.8 (2026): one notice — after the consent, at least five working days, listing after it ended.
+    fn notice(&self, p: Publicity, out: &mut Vec<Finding>) {
+        let src = || source(13, self.on);
+        let block = |message: String| {
+            self.finding("R1.8", Severity::Block, src(), format!("{}{message}", self.who())).fact(
+                "field",
+                "字段",
+                "publicity",
+            )
         };
         let dates = |f: Finding| {
             f.fact("publicity_start", "公示开始日期", fmt_date(p.start)).fact(

@@ -4,11 +4,11 @@ use chrono::NaiveDate;
 
 use super::{
     BRANCH_MEETING_WITHIN_MONTHS, CONVERSION_APPROVAL_MONTHS, CaseFacts, DevelopmentSettings, EXTENSION_MONTHS,
-    MAX_MENTORS, MIN_AGE, OATH_WITHIN_MONTHS, PersonStanding, RuleSet, SPONSORS, SUBJECT_CASE, Step,
-    TALK_WITHIN_MONTHS, VoteInput, VoteOutcome, source, vote_result_with,
+    MIN_AGE, OATH_WITHIN_MONTHS, RuleSet, SUBJECT_CASE, Step, TALK_WITHIN_MONTHS, VoteInput, VoteOutcome, source,
+    vote_result_with,
 };
 use crate::calendar::{add_years, age_on, days_between, fmt_date};
-use crate::domain::{MemberStatus, OrgKind};
+use crate::domain::OrgKind;
 use crate::rules::{Fact, Finding, Severity};
 use crate::workdays::WorkCalendar;
 
@@ -18,8 +18,6 @@ const RULE_DATA: &str = "DATA";
 const SRC_DATA: &str = "数据校验";
 /// Source of the step order (R1.1).
 const SRC_FLOW: &str = "发展党员工作流程（5个阶段25个步骤）";
-/// Source of the sponsor rules before 2026 (R1.10).
-const SRC_CONSTITUTION_5: &str = "《中国共产党章程》第五条";
 
 /// Runs every check that applies to recording `step` on `event_date`, under the rule set of that date.
 ///
@@ -54,6 +52,7 @@ pub fn check_step(
             }
         }
         Step::SponsorAssignment => cx.sponsors(&mut out),
+        Step::IntensiveTraining => cx.training(&mut out),
         Step::PreReview => cx.leaving(event_date, &mut out),
         Step::AdmissionVote => {
             cx.sponsors(&mut out);
@@ -189,6 +188,7 @@ impl Ctx<'_> {
             let (rule, src) = match (self.step, p, self.rules) {
                 (Step::Approval, Step::ApprovalTalk, _) => ("R1.20", source(23, self.on)),
                 (Step::CandidateDetermination, Step::CandidateFiling, RuleSet::V2026) => ("R1.8", source(13, self.on)),
+                (_, Step::ActivistFiling, _) => ("R1.5", source(8, self.on)),
                 _ => ("R1.1", SRC_FLOW.to_string()),
             };
             let p_label = p.label_in(self.rules);
@@ -199,10 +199,15 @@ impl Ctx<'_> {
                         Severity::Block,
                         src,
                         format!(
-                            "{}尚未登记第{}步「{p_label}」，不能登记第{}步「{label}」",
+                            "{}尚未登记第{}步「{p_label}」，不能登记第{}步「{label}」{}",
                             self.who(),
                             p.number(),
-                            self.step.number()
+                            self.step.number(),
+                            if rule == "R1.5" {
+                                "；确定入党积极分子后须报上级党委备案，备案后方可进入发展对象阶段"
+                            } else {
+                                ""
+                            }
                         ),
                     )
                     .fact("field", "字段", "step")
@@ -301,110 +306,6 @@ impl Ctx<'_> {
                 from.label(),
                 fmt_date(anchor),
             ));
-        }
-    }
-
-    /// R1.6: one or two 培养联系人, all full members.
-    fn mentors(&self, out: &mut Vec<Finding>) {
-        let n = distinct(&self.f.mentors);
-        if n == 0 || n > MAX_MENTORS {
-            out.push(
-                self.finding(
-                    "R1.6",
-                    Severity::Block,
-                    source(9, self.on),
-                    format!("{}的培养联系人为 {n} 人，应指定一至两名正式党员", self.who()),
-                )
-                .fact("field", "字段", "mentors")
-                .fact("actual", "培养联系人人数", n)
-                .fact("required", "要求人数", "1–2")
-                .fact("gap", "相差人数", if n == 0 { 1 } else { n - MAX_MENTORS }),
-            );
-        }
-        for m in self.f.mentors.iter().filter(|m| m.status != MemberStatus::Full) {
-            out.push(
-                self.person(
-                    "R1.6",
-                    Severity::Block,
-                    source(9, self.on),
-                    "mentors",
-                    m,
-                    format!("{}的培养联系人「{}」是{}，培养联系人应为正式党员", self.who(), m.name, m.status.label()),
-                )
-                .fact("actual", "党员状态", m.status.label())
-                .fact("required", "要求", MemberStatus::Full.label()),
-            );
-        }
-    }
-
-    /// A finding about one mentor or sponsor.
-    fn person(
-        &self,
-        rule: &str,
-        severity: Severity,
-        source: String,
-        field: &str,
-        p: &PersonStanding,
-        message: String,
-    ) -> Finding {
-        self.finding(rule, severity, source, message)
-            .fact("field", "字段", field)
-            .fact("member_id", "党员编号", p.member_id)
-            .fact("member_name", "姓名", p.name.as_str())
-    }
-
-    /// R1.10: exactly two full members, none under 留党察看; (2026) none in a penalty's 影响期.
-    fn sponsors(&self, out: &mut Vec<Finding>) {
-        let src = || if self.rules == RuleSet::V2026 { source(14, self.on) } else { SRC_CONSTITUTION_5.to_string() };
-        let n = distinct(&self.f.sponsors);
-        if n != SPONSORS {
-            out.push(
-                self.finding(
-                    "R1.10",
-                    Severity::Block,
-                    src(),
-                    format!("{}的入党介绍人为 {n} 人，发展对象应有两名正式党员作入党介绍人", self.who()),
-                )
-                .fact("field", "字段", "sponsors")
-                .fact("actual", "入党介绍人人数", n)
-                .fact("required", "要求人数", SPONSORS)
-                .fact("gap", "相差人数", n.abs_diff(SPONSORS)),
-            );
-        }
-        for p in &self.f.sponsors {
-            if p.status != MemberStatus::Full {
-                let message =
-                    format!("{}的入党介绍人「{}」是{}，入党介绍人必须是正式党员", self.who(), p.name, p.status.label());
-                out.push(
-                    self.person("R1.10", Severity::Block, src(), "sponsors", p, message)
-                        .fact("actual", "党员状态", p.status.label())
-                        .fact("required", "要求", MemberStatus::Full.label()),
-                );
-            }
-            if p.under_probation_penalty {
-                let message = format!(
-                    "{}的入党介绍人「{}」受留党察看处分、尚未恢复党员权利，不能作入党介绍人",
-                    self.who(),
-                    p.name
-                );
-                out.push(
-                    self.person("R1.10", Severity::Block, src(), "sponsors", p, message)
-                        .fact("actual", "处分", "留党察看")
-                        .fact("required", "要求", "未受留党察看处分或已恢复党员权利"),
-                );
-            }
-            if p.in_penalty_impact_period && self.rules == RuleSet::V2026 {
-                let message = format!(
-                    "{}的入党介绍人「{}」受警告、严重警告或撤销党内职务处分尚在影响期内，不宜作入党介绍人",
-                    self.who(),
-                    p.name
-                );
-                out.push(
-                    self.person("R1.10", Severity::Warn, src(), "sponsors", p, message)
-                        .fact("actual", "处分", "处分影响期内")
-                        .fact("required", "要求", "不在处分影响期内"),
-                );
-            }
         }
     }
 
@@ -655,9 +556,4 @@ impl Ctx<'_> {
             );
         }
     }
-}
-
-/// Number of distinct people in a list of mentors or sponsors.
-fn distinct(people: &[PersonStanding]) -> usize {
-    people.iter().enumerate().filter(|(i, p)| !people.iter().take(*i).any(|q| q.member_id == p.member_id)).count()
 }

@@ -12,11 +12,12 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{development_rules_2026_from, development_rules_source, zh_number};
 use crate::calendar::{add_months, add_years};
-use crate::domain::{MemberStatus, OrgKind};
+use crate::domain::{MemberStatus, OrgKind, SpecialStatus};
 
 /// Defines a string-backed enum with `as_str`, `parse`, `label`, `ALL` and `Display`.
 ///
 use crate::domain::enums::str_enum;
+mod actors;
 mod candidate;
 mod checks;
 mod due;
@@ -28,10 +29,12 @@ mod publicity;
 mod steps;
 mod transfer_in;
 mod vote;
+mod voters;
 
 #[cfg(test)]
 mod tests;
 
+pub use actors::{ActorHistory, Membership, StatusChange, special_status_on, standing_on};
 pub use checks::{check_step, override_step_label};
 pub use due::{Due, next_steps};
 pub use meeting::{
@@ -45,6 +48,7 @@ pub use transfer_in::{TRANSFER_IN_POSTPONE_MONTHS, postponement_window};
 pub use vote::{
     Exclusion, ExclusionReason, VoteInput, VoteOutcome, VoterFacts, eligible_voters, vote_result, vote_result_with,
 };
+pub use voters::{VoterCheck, WrittenOpinion, check_voters};
 
 /// `subject_kind` of findings about one development case (GLOSSARY `development_case`).
 pub const SUBJECT_CASE: &str = "development_case";
@@ -165,19 +169,44 @@ impl Default for DevelopmentSettings {
     }
 }
 
-/// A person acting as 培养联系人 or 入党介绍人, with their standing on the event date.
+/// A person acting as 培养联系人 or 入党介绍人, with their standing on the date of the step naming them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonStanding {
     /// Member id.
     pub member_id: i64,
     /// Member's name.
     pub name: String,
-    /// Full or probationary.
+    /// Full or probationary on `as_of`.
     pub status: MemberStatus,
+    /// The date the standing is judged on (the step naming the person); `None` = the step's date.
+    pub as_of: Option<NaiveDate>,
+    /// First day of full membership when it lies after `as_of` (shown as "（… 转正）").
+    pub full_from: Option<NaiveDate>,
+    /// Special status on `as_of` (停止党籍, 失联 bar; 流动 bars only without a relationship here).
+    pub special_status: SpecialStatus,
+    /// Member here on `as_of`, or not yet joined, left, or with the relationship elsewhere.
+    pub membership: Membership,
     /// Under 留党察看 with rights not yet restored (R1.10: cannot sponsor).
     pub under_probation_penalty: bool,
     /// Within the 影响期 of a 警告, 严重警告 or 撤销党内职务 penalty (R1.10, 2026: should not sponsor).
     pub in_penalty_impact_period: bool,
+}
+
+impl PersonStanding {
+    /// A full member in good standing (no history known).
+    pub fn full(member_id: i64, name: &str) -> PersonStanding {
+        PersonStanding {
+            member_id,
+            name: name.to_string(),
+            status: MemberStatus::Full,
+            as_of: None,
+            full_from: None,
+            special_status: SpecialStatus::Normal,
+            membership: Membership::Here,
+            under_probation_penalty: false,
+            in_penalty_impact_period: false,
+        }
+    }
 }
 
 /// One stretch of activist training at one unit; stretches across transfers are added up (R1.9).
@@ -218,6 +247,14 @@ pub struct Training {
     /// Class hours (学时).
     pub hours: u32,
 }
+
+str_enum!(
+    /// Where a 流动人员's 公示 is posted (R1.8, 2026: at both the outflow and the inflow place).
+    PublicityLocation {
+        Outflow = "outflow" => "流出地",
+        Inflow = "inflow" => "流入地",
+    }
+);
 
 /// A recorded justification that turns a warning of one rule into information (C5). It covers one
 /// decision: the warning of `rule` given when `step` was recorded in `round` (issue 8 part 6), never
@@ -262,6 +299,10 @@ pub struct CaseFacts {
     pub publicity: Option<Publicity>,
     /// Objections raised against the 公示 and not yet resolved (R1.8: they block further steps).
     pub open_objections: Vec<OpenObjection>,
+    /// The person is a 流动人员 (R1.8, 2026: 公示 at both the outflow and the inflow place).
+    pub mobile: bool,
+    /// The notices of a 流动人员 by place (R1.8, 2026).
+    pub located_publicity: Vec<(PublicityLocation, Publicity)>,
     /// 政审 conclusion (R1.11).
     pub political_review: Option<PoliticalReview>,
     /// Intensive training attended (R1.12).
@@ -302,6 +343,8 @@ impl CaseFacts {
             sponsors: Vec::new(),
             publicity: None,
             open_objections: Vec::new(),
+            mobile: false,
+            located_publicity: Vec::new(),
             political_review: None,
             training: None,
             leaving_date: None,

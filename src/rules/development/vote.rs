@@ -147,6 +147,8 @@ pub struct VoterFacts {
     pub full_on: Option<NaiveDate>,
     /// Under 留党察看 on the meeting date.
     pub under_probation_penalty: bool,
+    /// 停止党籍 on the meeting date: not counted at all (neither 应到 nor excluded), no vote (R1.17).
+    pub suspended: bool,
 }
 
 /// A roster member not counted as 应到会有表决权, and why (for the audit trail).
@@ -172,7 +174,7 @@ pub fn eligible_voters(
 ) -> (u32, Vec<Exclusion>) {
     let mut count: u32 = 0;
     let mut excluded = Vec::new();
-    for v in roster {
+    for v in roster.iter().filter(|v| !v.suspended) {
         let full = v.status == MemberStatus::Full && v.full_on.is_none_or(|d| d <= on);
         let reason = if !full {
             Some(ExclusionReason::Probationary)

@@ -4,10 +4,10 @@ use super::*;
 use crate::db::Conn;
 use crate::domain::{MemberStatus, OrgKind};
 use crate::error::{AppError, AppResult};
-use crate::repo::development::{self as repo, CaseRow, OverrideRow, StepRow};
+use crate::repo::development::{CaseRow, OverrideRow, StepRow};
 use crate::rules::development::{
-    CaseFacts, ConversionDecision, Override, PersonStanding, PoliticalReview, ProbationOutcome, Publicity, Stage, Step,
-    Training,
+    ActorHistory, CaseFacts, ConversionDecision, Override, PersonStanding, PoliticalReview, ProbationOutcome,
+    Publicity, Stage, Step, Training, standing_on,
 };
 use crate::rules::{Finding, Severity};
 use chrono::NaiveDate;
@@ -37,16 +37,17 @@ pub(super) async fn facts(
             .into_iter()
             .collect()
     };
-    let standings: BTreeMap<i64, (String, MemberStatus)> =
-        repo::standings(conn, &ids).await?.into_iter().map(|(id, n, s)| (id, (n, s))).collect();
-    // 党纪处分 of the people named, judged on the date of the step naming them (R1.10).
-    let penalties = crate::service::penalties::by_member(conn, &ids).await?;
-    let standing = |id: &i64, on: NaiveDate| {
-        let (name, status) =
-            standings.get(id).cloned().unwrap_or_else(|| (format!("#{id}"), MemberStatus::Probationary));
-        let (under_probation_penalty, in_penalty_impact_period) =
-            crate::service::penalties::standing_on(&penalties, *id, on);
-        PersonStanding { member_id: *id, name, status, under_probation_penalty, in_penalty_impact_period }
+    // Each person named is judged as of the date of the step naming them (R1.6, R1.10).
+    let mut histories: BTreeMap<i64, ActorHistory> =
+        crate::repo::actors::histories(conn, &ids).await?.into_iter().map(|h| (h.member_id, h)).collect();
+    for (id, p) in crate::service::penalties::by_member(conn, &ids).await? {
+        if let Some(h) = histories.get_mut(&id) {
+            h.penalties = p;
+        }
+    }
+    let standing = |id: &i64, on: NaiveDate| match histories.get(id) {
+        Some(h) => standing_on(h, on),
+        None => PersonStanding { status: MemberStatus::Probationary, ..PersonStanding::full(*id, &format!("#{id}")) },
     };
     for (step, on, d) in &all {
         apply(&mut f, *step, *on, d, &|id: &i64| standing(id, *on));
@@ -67,6 +68,7 @@ pub(super) async fn facts(
     if with_people {
         let p = super::publicity::case_facts(conn, case.id).await?;
         super::publicity::apply(&mut f, p.as_ref());
+        (f.mobile, f.located_publicity) = super::publicity::located_facts(conn, case.id).await?;
     }
     Ok(f)
 }

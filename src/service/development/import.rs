@@ -139,6 +139,7 @@ fn parse_row(
     let birth_date = cell("birth_date").and_then(|s| date_of("birth_date", &s, errors));
     let publicity_start = cell("publicity_start").and_then(|s| date_of("publicity_start", &s, errors));
     let publicity_end = cell("publicity_end").and_then(|s| date_of("publicity_end", &s, errors));
+    let leaving_date = cell("leaving_date").and_then(|s| date_of("leaving_date", &s, errors));
     let org = cell("branch").and_then(|name| match unique_org(orgs, &name) {
         Ok(o) => Some(o),
         Err(m) => {
@@ -247,6 +248,15 @@ fn parse_row(
     }
     let org = org?;
     steps.sort_by_key(|(d, n, _)| (*d, *n));
+    // R1.13: the leaving date goes with the 预审 (where it is judged), else with the last step
+    // (with the application when it is the only one).
+    let leaving_on_application = leaving_date.filter(|_| steps.is_empty());
+    if leaving_date.is_some() {
+        let at = steps.iter().position(|(_, n, _)| *n == Step::PreReview.number()).or(steps.len().checked_sub(1));
+        if let Some((_, _, s)) = at.and_then(|i| steps.get_mut(i)) {
+            s.details.leaving_date = leaving_date;
+        }
+    }
     Some(ParsedRow {
         line,
         org_name: org.name.clone(),
@@ -261,7 +271,11 @@ fn parse_row(
             category,
             org_id: Some(org.id),
             applied_on,
-            details: StepDetails { note: Some("由Excel导入".to_string()), ..Default::default() },
+            details: StepDetails {
+                note: Some("由Excel导入".to_string()),
+                leaving_date: leaving_on_application,
+                ..Default::default()
+            },
             justification: justification.clone(),
         },
         steps: steps.into_iter().map(|x| x.2).collect(),

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ExclusionInput, MeetingLink, StepDetails, StepInput, apply_approvers, compute_eligible, facts, opt_trim,
-    record_step_in,
+    ExclusionInput, MeetingLink, NamedVoters, NotCountedOpinion, StepDetails, StepInput, apply_approvers,
+    apply_named_voters, compute_eligible, facts, opt_trim, record_step_in,
 };
 use crate::auth::scope::Scope;
 use crate::db::{Conn, Db};
@@ -27,8 +27,8 @@ use crate::repo::meetings::{self as meetings_repo, MeetingRow, NewMeeting};
 use crate::repo::orgs as orgs_repo;
 use crate::rules::Finding;
 use crate::rules::development::{
-    Ballot, BallotCandidate, Exclusion, ExclusionReason, MeetingCounts, MeetingKind, Step, VoteOutcome, check_ballots,
-    check_step, meeting_outcome, meeting_outcome_with,
+    Ballot, BallotCandidate, Exclusion, ExclusionReason, MeetingCounts, MeetingKind, Step, VoteOutcome, WrittenOpinion,
+    check_ballots, check_step, meeting_outcome, meeting_outcome_with,
 };
 use crate::service::require_write;
 use crate::service::settings::{RuleConfig, rule_config};
@@ -71,6 +71,12 @@ pub struct MeetingInput {
     pub written_opinions: u32,
     /// Practice exclusions from 应到会有表决权 (R1.17), each a member of the branch roster.
     pub exclusions: Vec<ExclusionInput>,
+    /// Member ids signed in as present with a vote (签到): gives `present_voters`; a 预备党员,
+    /// 停止党籍 or 留党察看 member on the meeting date is refused (R1.17).
+    pub present_voter_ids: Vec<i64>,
+    /// 书面意见 with their submission dates: only those before the meeting count (R1.16) and give
+    /// `written_opinions`; later ones are kept as not counted.
+    pub written_opinion_entries: Vec<WrittenOpinion>,
     /// Minutes (会议记录摘要).
     pub note: Option<String>,
     /// One entry per candidate.
@@ -108,6 +114,12 @@ pub struct MeetingView {
     pub kind_label: String,
     /// Roster members not counted in 应到会有表决权, with the reason.
     pub excluded: Vec<Exclusion>,
+    /// Members signed in as present with a vote (签到), when listed.
+    pub present_voter_ids: Vec<i64>,
+    /// 书面意见 counted (submitted before the meeting), when listed.
+    pub written_opinion_entries: Vec<WrittenOpinion>,
+    /// 书面意见 not counted: submitted on or after the meeting date (R1.16).
+    pub written_opinions_not_counted: Vec<NotCountedOpinion>,
     /// Minutes.
     pub note: Option<String>,
     /// Candidates in ballot order.
@@ -135,6 +147,9 @@ pub struct DueCandidate {
 struct Body {
     note: Option<String>,
     exclusions: Vec<ExclusionInput>,
+    present_voter_ids: Vec<i64>,
+    written_opinion_entries: Vec<WrittenOpinion>,
+    written_opinions_not_counted: Vec<NotCountedOpinion>,
     excluded: Vec<StoredExclusion>,
     ballots: Vec<StoredBallot>,
 }
@@ -219,10 +234,23 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
         cases.insert(id, case);
     }
     let e = compute_eligible(&mut w.tx, org.id, held_on, &input.exclusions).await?;
-    let counts = MeetingCounts {
+    // Named voters (签到, 书面意见) are judged on the meeting date (R1.16, R1.17).
+    let mut typed = MeetingCounts {
         eligible_voters: e.eligible_voters,
         present_voters: input.present_voters,
         written_opinions: input.written_opinions,
+    }
+    .vote(0, 0, 0);
+    let named = NamedVoters {
+        exclusions: &input.exclusions,
+        present_ids: &input.present_voter_ids,
+        written: &input.written_opinion_entries,
+    };
+    let not_counted = apply_named_voters(&mut w.tx, org.id, held_on, named, &mut typed, (0, "")).await?;
+    let counts = MeetingCounts {
+        eligible_voters: e.eligible_voters,
+        present_voters: typed.present_voters,
+        written_opinions: typed.written_opinions,
     };
     let ballots: Vec<Ballot> = input
         .ballots
@@ -244,6 +272,11 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
     let findings = check_ballots(&counts, &ballots);
     if !findings.is_empty() {
         let mut err = AppError::from_findings(findings.clone());
+        if !not_counted.is_empty() {
+            let names: Vec<String> =
+                not_counted.iter().map(|n| format!("{}（{} 提交）", n.name, n.submitted_on)).collect();
+            err.message.push_str(&format!("；会后提交的书面意见不计入票数：{}", names.join("、")));
+        }
         for f in &findings {
             err.fields.entry(format!("ballot_{}", f.subject_id)).or_insert_with(|| f.message_zh.clone());
         }
@@ -270,9 +303,18 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
             }
         })
         .collect();
+    let counted_written: Vec<WrittenOpinion> = input
+        .written_opinion_entries
+        .iter()
+        .filter(|w| !not_counted.iter().any(|n| n.member_id == w.member_id))
+        .copied()
+        .collect();
     let body = Body {
         note: note.clone(),
         exclusions: input.exclusions.clone(),
+        present_voter_ids: input.present_voter_ids.clone(),
+        written_opinion_entries: counted_written,
+        written_opinions_not_counted: not_counted.clone(),
         excluded: e
             .excluded
             .iter()
@@ -346,6 +388,9 @@ pub async fn record_meeting(db: &Db, scope: &Scope, input: MeetingInput) -> AppR
     );
     for x in &e.excluded {
         summary.push_str(&format!("；不计入：{}（{}）", x.name, x.reason.label()));
+    }
+    for n in &not_counted {
+        summary.push_str(&format!("；书面意见不计入：{}（{} 提交，不早于会议日期）", n.name, n.submitted_on));
     }
     audit::append(
         &mut w.tx,
@@ -430,7 +475,16 @@ fn view(row: MeetingRow, recorded: &[i64]) -> AppResult<MeetingView> {
         .into_iter()
         .map(|x| Exclusion { member_id: x.member_id, name: x.name, reason: x.reason })
         .collect();
-    Ok(MeetingView { kind_label, excluded, note: body.note, candidates, row })
+    Ok(MeetingView {
+        kind_label,
+        excluded,
+        present_voter_ids: body.present_voter_ids,
+        written_opinion_entries: body.written_opinion_entries,
+        written_opinions_not_counted: body.written_opinions_not_counted,
+        note: body.note,
+        candidates,
+        row,
+    })
 }
 
 /// One meeting in scope.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::scope::Scope;
 use crate::db::{Conn, Db, WriteTx};
-use crate::domain::{Gender, PersonCategory, SpecialStatus};
+use crate::domain::{Gender, PersonCategory};
 use crate::error::{AppError, AppResult};
 use crate::repo::audit::{self, AuditEntry, json};
 use crate::repo::development::{self as repo, CaseRow, OverrideRow, StepRow};
@@ -22,7 +22,7 @@ use crate::repo::orgs as orgs_repo;
 use crate::rules::Finding;
 use crate::rules::development::{
     ConversionDecision, Due, Exclusion, ExclusionReason, ProbationOutcome, RuleSet, Stage, Step, VoteInput,
-    VoteOutcome, VoterFacts, check_step, eligible_voters, next_steps, vote_result,
+    VoteOutcome, WrittenOpinion, check_step, next_steps, vote_result,
 };
 use crate::service::require_write;
 use crate::service::settings::{RuleConfig, rule_config};
@@ -50,6 +50,10 @@ pub struct StepDetails {
     pub vote: Option<VoteInput>,
     /// Practice exclusions from 应到会有表决权 (R1.17), each a member of the branch roster.
     pub exclusions: Vec<ExclusionInput>,
+    /// Vote steps: member ids signed in as present with a vote (签到); gives `present_voters` (R1.17).
+    pub present_voter_ids: Vec<i64>,
+    /// Vote steps: 书面意见 with their submission dates; only those before the meeting count (R1.16).
+    pub written_opinion_entries: Vec<WrittenOpinion>,
     /// 政审 conclusion of `political_review` (required there, R1.11): `true` 合格, `false` 不合格.
     /// A stored step without it (an old record) is not 合格 and blocks admission.
     pub passed: Option<bool>,
@@ -89,41 +93,6 @@ pub struct EligibleVoters {
     pub eligible_voters: u32,
     /// Roster members not counted, with the reason.
     pub excluded: Vec<Exclusion>,
-}
-
-/// Computes 应到会有表决权 of a branch (its subtree's roster) on `on`; exclusions must name roster members.
-pub(crate) async fn compute_eligible(
-    conn: &mut Conn,
-    org_id: i64,
-    on: NaiveDate,
-    exclusions: &[ExclusionInput],
-) -> AppResult<EligibleVoters> {
-    let rows = repo::roster(conn, org_id, on).await?;
-    // Members under 留党察看 on the meeting date have no vote (R1.17): one query for the roster.
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let penalties = crate::service::penalties::by_member(conn, &ids).await?;
-    let roster: Vec<VoterFacts> = rows
-        .into_iter()
-        .filter(|r| r.4 != SpecialStatus::Suspended)
-        .map(|(member_id, name, status, full_on, _)| VoterFacts {
-            member_id,
-            name,
-            status,
-            full_on,
-            under_probation_penalty: crate::service::penalties::standing_on(&penalties, member_id, on).0,
-        })
-        .collect();
-    for e in exclusions {
-        if !roster.iter().any(|v| v.member_id == e.member_id) {
-            return Err(AppError::invalid_field(
-                "exclusions",
-                format!("党员编号 {} 不是本支部 {on} 的有表决权名册成员", e.member_id),
-            ));
-        }
-    }
-    let ex: Vec<(i64, ExclusionReason)> = exclusions.iter().map(|e| (e.member_id, e.reason)).collect();
-    let (count, excluded) = eligible_voters(&roster, on, &ex);
-    Ok(EligibleVoters { on, eligible_voters: count, excluded })
 }
 
 /// 应到会有表决权 of a case's branch on `on` (R1.17), for the vote form.
@@ -268,9 +237,12 @@ pub mod stats;
 pub mod transfer;
 mod view;
 pub(crate) use facts::insert_overrides;
+mod voters;
 use facts::{apply_approvers, base_facts, facts, judge, stage_of};
 pub use view::decision_text;
 use view::view;
+pub use voters::NotCountedOpinion;
+pub(crate) use voters::{NamedVoters, apply_named_voters, compute_eligible};
 
 /// Opens a case with its application (step 1, R1.2 checked).
 pub async fn create(db: &Db, scope: &Scope, input: CreateCase) -> AppResult<CaseDetail> {
@@ -456,6 +428,7 @@ pub(crate) async fn record_step_in(
         .with_rule("R1.11"));
     }
     let mut eligible = None;
+    let mut not_counted = Vec::new();
     if matches!(step, Step::AdmissionVote | Step::ConversionVote)
         && let Some(v) = details.vote.as_mut()
     {
@@ -469,6 +442,12 @@ pub(crate) async fn record_step_in(
         }
         v.eligible_voters = e.eligible_voters;
         eligible = Some(e);
+        let named = NamedVoters {
+            exclusions: &details.exclusions,
+            present_ids: &details.present_voter_ids,
+            written: &details.written_opinion_entries,
+        };
+        not_counted = apply_named_voters(&mut w.tx, voters_org, input.date, named, v, (case.id, &case.name)).await?;
     }
     let d = &details;
     for (field, ids, who) in
@@ -504,6 +483,9 @@ pub(crate) async fn record_step_in(
     }
     if let (Some(e), Some(obj)) = (&eligible, body.as_object_mut()) {
         obj.insert("excluded".into(), serde_json::to_value(&e.excluded).unwrap_or_default());
+    }
+    if let (false, Some(obj)) = (not_counted.is_empty(), body.as_object_mut()) {
+        obj.insert("written_opinions_not_counted".into(), serde_json::to_value(&not_counted).unwrap_or_default());
     }
     if matches!(step, Step::Approval | Step::ConversionApproval) {
         let kind = orgs_repo::get(&mut w.tx, scope, scope.org_id).await?.map(|o| o.kind);

@@ -50,7 +50,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         super::devstats::import_cases,
         super::devrecord::get_archive, super::devrecord::put_archive, super::devrecord::get_record,
         super::devrecord::record_xlsx,
-        super::publicity::generate, super::publicity::of_case, super::publicity::get_one, super::publicity::update,
+        super::publicity::generate, super::publicity::get_mobile, super::publicity::set_mobile, super::publicity::of_case, super::publicity::get_one, super::publicity::update,
         super::publicity::add_objection, super::publicity::resolve_objection, super::publicity::notices,
         super::orgterms::list_term_events, super::orgterms::record_term_event
     ),

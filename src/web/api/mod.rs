@@ -183,6 +183,7 @@ pub fn routes() -> Router<AppState> {
         .route("/development/meetings/preview", get(meetings::preview))
         .route("/development/meetings/{id}", get(meetings::get_one))
         .route("/development/cases/{id}/publicity", get(publicity::of_case).post(publicity::generate))
+        .route("/development/cases/{id}/mobile", get(publicity::get_mobile).put(publicity::set_mobile))
         .route("/development/publicity/{pid}", get(publicity::get_one).put(publicity::update))
         .route("/development/publicity/{pid}/objections", post(publicity::add_objection))
         .route("/development/objections/{oid}/resolve", post(publicity::resolve_objection))

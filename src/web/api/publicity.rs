@@ -5,8 +5,8 @@ use axum::extract::{Path, Query, State};
 
 use super::{ApiError, ApiJson, ErrorBody};
 use crate::service::development::publicity::{
-    self as service, GeneratePublicity, NewObjection, NoticeFilter, NoticeItem, PublicityView, ResolveObjection,
-    UpdatePublicity,
+    self as service, GeneratePublicity, MobileInput, NewObjection, NoticeFilter, NoticeItem, PublicityView,
+    ResolveObjection, UpdatePublicity,
 };
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
@@ -24,6 +24,25 @@ pub async fn generate(
     ApiJson(b): ApiJson<GeneratePublicity>,
 ) -> ApiResult<PublicityView> {
     Ok(Json(service::generate(&st.db, &u.scope, id, b).await?))
+}
+
+/// Whether the person of the case is a 流动人员 (R1.8, 2026: 公示 at the outflow and the inflow place).
+#[utoipa::path(get, path = "/api/v1/development/cases/{id}/mobile", params(("id" = i64, Path)), responses((status = 200, body = MobileInput), (status = 404, body = ErrorBody)))]
+pub async fn get_mobile(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>) -> ApiResult<MobileInput> {
+    Ok(Json(service::get_mobile(&st.db, &u.scope, id).await?))
+}
+
+/// Records whether the person of the case is a 流动人员 (audited). A 流动人员 needs one notice at
+/// the outflow and one at the inflow place (`location` when generating); listing as 发展对象
+/// without both answers 422 naming R1.8 under the 2026 rules.
+#[utoipa::path(put, path = "/api/v1/development/cases/{id}/mobile", params(("id" = i64, Path)), request_body = MobileInput, responses((status = 200, body = MobileInput), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_mobile(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MobileInput>,
+) -> ApiResult<MobileInput> {
+    Ok(Json(service::set_mobile(&st.db, &u.scope, id, b).await?))
 }
 
 /// The case's notices with their objections.

@@ -286,6 +286,12 @@ struct StepForm {
     #[serde(default)]
     extension_months: String,
     #[serde(default)]
+    leaving_date: String,
+    #[serde(default)]
+    present_voter_ids: String,
+    #[serde(default)]
+    written_opinion_entries: String,
+    #[serde(default)]
     justification: String,
     /// `check` (检查: judge without recording) or empty (登记).
     #[serde(default)]
@@ -346,6 +352,10 @@ impl StepForm {
         let training_days = count(&self.training_days, "training_days", &mut errors);
         let training_hours = count(&self.training_hours, "training_hours", &mut errors);
         let extension_months = count(&self.extension_months, "extension_months", &mut errors);
+        let leaving_date = opt_date(&self.leaving_date, "leaving_date", &mut errors);
+        let present_voter_ids = super::meetings::id_list(&self.present_voter_ids, "present_voter_ids", &mut errors);
+        let written_opinion_entries =
+            super::meetings::written_list(&self.written_opinion_entries, "written_opinion_entries", &mut errors);
         let outcome = match self.outcome.trim() {
             "" => None,
             o => {
@@ -375,6 +385,9 @@ impl StepForm {
             training_hours,
             outcome: if step == Step::ConversionVote { outcome } else { None },
             extension_months: if step == Step::ConversionVote { extension_months } else { None },
+            leaving_date,
+            present_voter_ids,
+            written_opinion_entries,
             ..Default::default()
         };
         Ok(StepInput { step: step.as_str().to_string(), date, details, justification: opt_text(&self.justification) })

@@ -17,7 +17,7 @@ use super::{
 use crate::domain::OrgKind;
 use crate::error::AppError;
 use crate::rules::Finding;
-use crate::rules::development::{ExclusionReason, MeetingKind, ProbationOutcome};
+use crate::rules::development::{ExclusionReason, MeetingKind, ProbationOutcome, WrittenOpinion};
 use crate::service::development::ExclusionInput;
 use crate::service::development::meeting::{self as svc, BallotInput, MeetingInput, MeetingPreview, MeetingView};
 use crate::web::AppState;
@@ -78,6 +78,9 @@ impl MeetingForm {
                 }
             }
         }
+        let present_voter_ids = id_list(self.v("present_voter_ids"), "present_voter_ids", &mut errors);
+        let written_opinion_entries =
+            written_list(self.v("written_opinion_entries"), "written_opinion_entries", &mut errors);
         let mut ballots = Vec::new();
         for id in self.ticked() {
             ballots.push(BallotInput {
@@ -103,10 +106,46 @@ impl MeetingForm {
             present_voters,
             written_opinions,
             exclusions,
+            present_voter_ids,
+            written_opinion_entries,
             note: opt_text(self.v("note")),
             ballots,
         })
     }
+}
+
+/// Member ids typed as "12, 34 56" (签到 of 实到会有表决权的党员).
+pub(super) fn id_list(s: &str, field: &str, errors: &mut FieldErrors) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for part in s.split([',', '，', ' ', '、', '\n', '\r', '\t']).filter(|p| !p.trim().is_empty()) {
+        match part.trim().parse::<i64>() {
+            Ok(id) => ids.push(id),
+            Err(_) => {
+                errors.insert(
+                    field.to_string(),
+                    format!("「{}」不是党员编号；党员编号应为数字，用逗号分隔", part.trim()),
+                );
+            }
+        }
+    }
+    ids
+}
+
+/// 书面意见 typed one a line as "党员编号 提交日期" (e.g. "12 2026-03-09"; R1.16).
+pub(super) fn written_list(s: &str, field: &str, errors: &mut FieldErrors) -> Vec<WrittenOpinion> {
+    let mut out = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.split([',', '，', ' ', '\t', '、']).filter(|p| !p.trim().is_empty());
+        let id = parts.next().and_then(|p| p.trim().parse::<i64>().ok());
+        let on = parts.next().and_then(|p| crate::excel::parse_date_loose(p.trim()));
+        match (id, on) {
+            (Some(member_id), Some(submitted_on)) => out.push(WrittenOpinion { member_id, submitted_on }),
+            _ => {
+                errors.insert(field.to_string(), format!("「{line}」应写作“党员编号 提交日期”，如 12 2026-03-09"));
+            }
+        }
+    }
+    out
 }
 
 /// A count field: empty is 0; anything but a non-negative integer records a message.

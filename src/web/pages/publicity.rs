@@ -16,9 +16,10 @@ use super::{
 };
 use crate::error::AppError;
 use crate::rules::Finding;
+use crate::rules::development::PublicityLocation;
 use crate::service::development::publicity::{
-    self as service, GeneratePublicity, NewObjection, NoticeFilter, NoticeItem, PublicityView, ResolveObjection,
-    UpdatePublicity,
+    self as service, GeneratePublicity, MobileInput, NewObjection, NoticeFilter, NoticeItem, PublicityView,
+    ResolveObjection, UpdatePublicity,
 };
 use crate::service::development::{self as development, CaseDetail};
 use crate::web::AppState;
@@ -27,6 +28,7 @@ use crate::web::auth::{PageUser, check_csrf};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/development/{id}/publicity", get(case_page).post(generate))
+        .route("/development/{id}/publicity/mobile", post(set_mobile))
         .route("/development/{id}/publicity/{pid}/edit", get(edit_page).post(edit))
         .route("/development/{id}/publicity/{pid}/print", get(print))
         .route("/development/{id}/publicity/{pid}/objections", post(add_objection))
@@ -65,6 +67,17 @@ struct GenForm {
     end_on: String,
     #[serde(default)]
     place: String,
+    #[serde(default)]
+    location: String,
+}
+
+/// The 流动人员 form (R1.8): a checkbox.
+#[derive(Deserialize, Default, Clone)]
+struct MobileForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    mobile: String,
 }
 
 /// The objection form as typed.
@@ -118,6 +131,10 @@ struct CaseTpl {
     findings: Vec<Finding>,
     suggested_start: String,
     suggested_end: String,
+    /// The person is a 流动人员: notices at the outflow and the inflow place (R1.8).
+    mobile: bool,
+    /// The places of a 流动人员's notices.
+    locations: &'static [PublicityLocation],
 }
 form_helpers!(CaseTpl);
 
@@ -177,6 +194,7 @@ async fn case_render(st: &AppState, u: &PageUser, id: i64, flash: &Flash, r: Ret
         Ok(n) => n,
         Err(e) => return error_page(&e),
     };
+    let mobile = service::get_mobile(&st.db, &u.scope, id).await.map(|m| m.mobile).unwrap_or(false);
     let (suggested_start, suggested_end) = match service::suggested_period(&st.db).await {
         Ok((s, e)) => (crate::util::fmt_date(s), crate::util::fmt_date(e)),
         Err(_) => (String::new(), String::new()),
@@ -197,6 +215,8 @@ async fn case_render(st: &AppState, u: &PageUser, id: i64, flash: &Flash, r: Ret
             findings,
             suggested_start,
             suggested_end,
+            mobile,
+            locations: PublicityLocation::ALL,
         },
     )
 }
@@ -212,8 +232,10 @@ async fn generate(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, 
     let mut errors = FieldErrors::new();
     let start_on = opt_date(&f.start_on, "start_on", &mut errors);
     let end_on = opt_date(&f.end_on, "end_on", &mut errors);
+    let location = PublicityLocation::parse(f.location.trim());
     let result = if errors.is_empty() {
-        service::generate(&st.db, &u.scope, id, GeneratePublicity { start_on, end_on, place: opt_text(&f.place) }).await
+        let input = GeneratePublicity { start_on, end_on, place: opt_text(&f.place), location };
+        service::generate(&st.db, &u.scope, id, input).await
     } else {
         Err(AppError::invalid(errors))
     };
@@ -221,6 +243,26 @@ async fn generate(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, 
         Ok(_) => see_other(&format!("/development/{id}/publicity?ok=created")),
         Err(e) if rejected(&e) => {
             let r = Retry { which: Which::Generate, gen_form: f, err: Some(e), ..Retry::none() };
+            case_render(&st, &u, id, &Flash(String::new()), r).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn set_mobile(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MobileForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&u.scope, &f.csrf) {
+        return error_page(&e);
+    }
+    let input = MobileInput { mobile: !f.mobile.is_empty() };
+    match service::set_mobile(&st.db, &u.scope, id, input).await {
+        Ok(_) => see_other(&format!("/development/{id}/publicity?ok=saved")),
+        Err(e) if rejected(&e) => {
+            let r = Retry { which: Which::Generate, err: Some(e), ..Retry::none() };
             case_render(&st, &u, id, &Flash(String::new()), r).await
         }
         Err(e) => error_page(&e),

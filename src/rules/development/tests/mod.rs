@@ -11,6 +11,7 @@ use crate::domain::{MemberStatus, OrgKind};
 use crate::rules::{Finding, Severity};
 use crate::workdays::WorkCalendar;
 
+mod actors;
 mod admission;
 mod candidate;
 mod due;
@@ -43,13 +44,7 @@ fn cal() -> WorkCalendar {
 
 /// A full member in good standing.
 fn full(id: i64, name: &str) -> PersonStanding {
-    PersonStanding {
-        member_id: id,
-        name: name.to_string(),
-        status: MemberStatus::Full,
-        under_probation_penalty: false,
-        in_penalty_impact_period: false,
-    }
+    PersonStanding::full(id, name)
 }
 
 /// A clean case under the 2014 细则: every step from 2023-03-01 to 2026-02-01.
@@ -170,6 +165,8 @@ fn complete(tl: Tl) -> CaseFacts {
         sponsors: vec![full(21, "王一"), full(22, "王二")],
         publicity,
         open_objections: Vec::new(),
+        mobile: false,
+        located_publicity: Vec::new(),
         training: Some(Training { days: 3, hours: 24 }),
         leaving_date: None,
         admission_vote: Some(good_vote()),

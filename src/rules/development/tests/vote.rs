@@ -157,7 +157,14 @@ proptest! {
 
 /// One roster entry.
 fn voter(id: i64, status: MemberStatus, full_on: Option<NaiveDate>) -> VoterFacts {
-    VoterFacts { member_id: id, name: format!("党员{id}"), status, full_on, under_probation_penalty: false }
+    VoterFacts {
+        member_id: id,
+        name: format!("党员{id}"),
+        status,
+        full_on,
+        under_probation_penalty: false,
+        suspended: false,
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::scope::Scope;
@@ -20,8 +20,8 @@ use crate::repo::development::{self as dev_repo, CaseRow};
 use crate::repo::orgs as orgs_repo;
 use crate::repo::publicity::{self as repo, NoticeFields, ObjectionRow, PublicityRow};
 use crate::rules::development::{
-    CaseFacts, NoticeStatus, OpenObjection, PeriodSubject, Publicity, Step, check_period, first_workday_from,
-    suggested_end,
+    CaseFacts, NoticeStatus, OpenObjection, PeriodSubject, Publicity, PublicityLocation, Step, check_period,
+    first_workday_from, suggested_end,
 };
 use crate::service::require_write;
 use crate::service::settings::rule_config;
@@ -45,6 +45,9 @@ pub struct GeneratePublicity {
     pub end_on: Option<NaiveDate>,
     /// Where the notice is posted and objections are received.
     pub place: Option<String>,
+    /// A 流动人员's notice: `outflow` (流出地) or `inflow` (流入地); required for a 流动人员, one
+    /// notice per place (R1.8), and absent otherwise.
+    pub location: Option<PublicityLocation>,
 }
 
 /// Edit a notice: omitted fields keep their value. Changing the dates also rewrites the period
@@ -128,104 +131,6 @@ pub struct NoticeFilter {
     pub org: Option<i64>,
     /// Include notices that ended at most this many days ago (default 30).
     pub recent_days: Option<i64>,
-}
-
-/// What the notice text is generated from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoticeFacts {
-    /// Name.
-    pub name: String,
-    /// 男 / 女.
-    pub gender: Option<String>,
-    /// 民族.
-    pub ethnicity: Option<String>,
-    /// Birth date.
-    pub birth_date: NaiveDate,
-    /// Education label.
-    pub education: Option<String>,
-    /// 学生 / 教师 …
-    pub category: Option<String>,
-    /// The college-level unit (e.g. 数学学院).
-    pub unit: Option<String>,
-    /// Application date.
-    pub applied_on: NaiveDate,
-    /// Activist determination date.
-    pub activist_on: Option<NaiveDate>,
-    /// Higher committee's consent (step 8 under the 2026 rules).
-    pub consent_on: Option<NaiveDate>,
-    /// The branch issuing the notice.
-    pub org_name: String,
-    /// The higher 党委.
-    pub committee: Option<String>,
-    /// Where objections are received.
-    pub place: Option<String>,
-    /// First day.
-    pub start: NaiveDate,
-    /// Last day.
-    pub end: NaiveDate,
-    /// Working days in the period.
-    pub workdays: u32,
-    /// Date under the signature.
-    pub issued_on: NaiveDate,
-}
-
-/// "2026年11月30日".
-pub fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// The period sentence of a notice: "2026年11月30日至2026年12月4日（5个工作日）".
-pub fn period_zh(start: NaiveDate, end: NaiveDate, workdays: u32) -> String {
-    format!("{}至{}（{workdays}个工作日）", cn_date(start), cn_date(end))
-}
-
-/// The notice's title and text in the usual format.
-pub fn notice_text(n: &NoticeFacts) -> (String, String) {
-    let title = format!("关于拟确定{}为发展对象的公示", n.name);
-    let decided = if n.consent_on.is_some() {
-        "经党支部委员会研究并报上级党委同意"
-    } else {
-        "经党支部委员会研究"
-    };
-    let mut who = vec![n.name.clone()];
-    who.extend(n.gender.clone());
-    who.extend(n.ethnicity.clone());
-    who.push(format!("{}年{}月生", n.birth_date.year(), n.birth_date.month()));
-    who.extend(n.education.clone());
-    let place_in_unit = match (&n.unit, &n.category) {
-        (Some(u), Some(c)) => Some(format!("{u}{c}")),
-        (Some(u), None) => Some(u.clone()),
-        (None, c) => c.clone(),
-    };
-    who.extend(place_in_unit);
-    let mut history = format!("{}递交入党申请书", cn_date(n.applied_on));
-    if let Some(a) = n.activist_on {
-        history.push_str(&format!("，{}被确定为入党积极分子", cn_date(a)));
-    }
-    let contact = match &n.committee {
-        Some(c) => format!("{}（上级党委：{c}）", n.org_name),
-        None => n.org_name.clone(),
-    };
-    let mut body = vec![
-        format!(
-            "根据《中国共产党发展党员工作细则》有关规定，{decided}，拟确定{}同志为发展对象。为广泛听取党员和群众的意见，现将有关情况公示如下：",
-            n.name
-        ),
-        format!("{}。{history}。", who.join("，")),
-        format!("公示时间：{}。", period_zh(n.start, n.end, n.workdays)),
-        format!(
-            "公示期间，党员和群众可通过来信、来电、来访等方式，向{}反映公示对象在政治思想、工作学习、遵纪守法、道德品质等方面的情况和问题。反映问题应实事求是，以个人名义反映的，请提供真实姓名和联系方式，以便核实。",
-            n.org_name
-        ),
-        format!("联系单位：{contact}"),
-    ];
-    if let Some(p) = &n.place {
-        body.push(format!("受理地点：{p}"));
-    }
-    body.push(String::new());
-    body.push(n.org_name.clone());
-    body.push(cn_date(n.issued_on));
-    (title, body.join("\n"))
 }
 
 /// The higher committee (nearest 党委 above the org) and the college-level unit of an org path.
@@ -338,8 +243,26 @@ pub async fn generate(db: &Db, scope: &Scope, case_id: i64, input: GeneratePubli
     let cfg = rule_config(db, &mut w.tx).await?;
     let cal = &cfg.calendar;
     let case = open_case(&mut w.tx, scope, case_id).await?;
-    if !repo::of_case(&mut w.tx, case_id).await?.is_empty() {
-        return Err(AppError::invalid_field("case", "本档案已生成公示，请修改现有公示"));
+    let existing = repo::of_case(&mut w.tx, case_id).await?;
+    let mobile = repo::case_mobile(&mut w.tx, case_id).await?;
+    match (mobile, input.location) {
+        (true, None) => {
+            return Err(AppError::invalid_field("location", "流动人员须分别在流出地和流入地公示，请选择公示地")
+                .with_rule("R1.8"));
+        }
+        (false, Some(_)) => {
+            return Err(AppError::invalid_field("location", "未登记为流动人员，公示无需区分流出地、流入地"));
+        }
+        (true, Some(loc)) if existing.iter().any(|n| n.location.as_deref() == Some(loc.as_str())) => {
+            return Err(AppError::invalid_field(
+                "location",
+                format!("本档案已生成{}公示，请修改现有公示", loc.label()),
+            ));
+        }
+        (false, None) if !existing.is_empty() => {
+            return Err(AppError::invalid_field("case", "本档案已生成公示，请修改现有公示"));
+        }
+        _ => {}
     }
     let steps = dev_repo::steps(&mut w.tx, case_id).await?;
     let first = |s: Step| steps.iter().find(|r| r.step == s.as_str()).map(|r| r.done_on);
@@ -378,9 +301,13 @@ pub async fn generate(db: &Db, scope: &Scope, case_id: i64, input: GeneratePubli
         workdays: cal.workdays_between(start, end),
         issued_on: today.min(start),
     };
-    let (title, body) = notice_text(&facts);
+    let (mut title, body) = notice_text(&facts);
+    if let Some(loc) = input.location {
+        title.push_str(&format!("（{}）", loc.label()));
+    }
     let n = NoticeFields { title: &title, body: &body, place: place.as_deref(), start_on: start, end_on: end };
     let pid = repo::insert(&mut w.tx, case.id, case.org_id, &case.org_path, &n, &scope.display_name).await?;
+    repo::set_location(&mut w.tx, pid, input.location.map(PublicityLocation::as_str)).await?;
     let row = repo::get(&mut w.tx, pid).await?.ok_or_else(AppError::not_found)?;
     let v = view(&mut w.tx, row, true, cal).await?;
     audit::append(
@@ -676,6 +603,12 @@ pub(super) fn apply(f: &mut CaseFacts, p: Option<&PublicityFacts>) {
         f.open_objections = open.clone();
     }
 }
+
+mod mobile;
+mod text;
+pub(in crate::service::development) use mobile::located_facts;
+pub use mobile::{MobileInput, get_mobile, set_mobile};
+pub use text::{NoticeFacts, cn_date, notice_text, period_zh};
 
 #[cfg(test)]
 mod tests;

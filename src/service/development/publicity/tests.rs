@@ -89,6 +89,7 @@ fn latest_notice_and_open_objections_make_the_facts() {
         created_at: String::new(),
         created_by: String::new(),
         updated_at: String::new(),
+        location: None,
     };
     let obj = |id, resolved: Option<NaiveDate>| ObjectionRow {
         id,
