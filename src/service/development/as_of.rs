@@ -32,6 +32,9 @@ pub(super) fn recorded_findings(f: &CaseFacts, steps: &[StepRow], on: NaiveDate,
     findings
 }
 
+/// A case with its steps (up to the date) and overrides.
+type CaseWork = (CaseRow, Vec<StepRow>, Vec<OverrideRow>);
+
 /// Cases judged per connection; chunks run on [`PARALLEL`] pool connections at once.
 const CHUNK: usize = 200;
 /// Connections used at once by [`findings_on`].
@@ -55,7 +58,7 @@ pub async fn findings_on(db: &Db, conn: &mut Conn, scope: &Scope, on: NaiveDate)
     for (case_id, o) in repo::overrides_of_cases(conn, &ids).await? {
         overrides_by_case.entry(case_id).or_default().push(o);
     }
-    let work: Vec<Vec<(CaseRow, Vec<StepRow>, Vec<OverrideRow>)>> = cases
+    let work: Vec<Vec<CaseWork>> = cases
         .chunks(CHUNK)
         .map(|chunk| {
             chunk
