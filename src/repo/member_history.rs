@@ -11,8 +11,8 @@ use super::Args;
 use super::members::MemberCheckRow;
 use crate::auth::scope::Scope;
 use crate::db::Conn;
-use crate::domain::{Gender, MemberStatus, Role, SpecialStatus};
-use crate::util::{fmt_date, parse_date};
+use crate::domain::{MemberStatus, Role, SpecialStatus};
+use crate::util::fmt_date;
 
 /// A special-status change: (effective date, old value, new value).
 type StatusChange = (NaiveDate, Option<String>, String);
@@ -33,7 +33,7 @@ pub async fn check_candidates_on(
     let cond = super::prefix_cond("o.path", org_path, &mut args);
     let d = args.text(fmt_date(on));
     let sql = format!(
-        "SELECT m.id, pe.name, pe.birth_date, pe.gender, m.joined_on, m.full_on, m.special_status, m.special_status_since, o.kind AS org_kind
+        "SELECT m.id, pe.name, pe.birth_date, pe.gender, m.joined_on, m.full_on, m.special_status, m.special_status_since, m.mobile_certificate, o.kind AS org_kind
          FROM membership_period p JOIN member m ON m.id = p.member_id JOIN person pe ON pe.id = m.person_id JOIN org o ON o.id = p.org_id
          WHERE {cond} AND p.start_on <= {d} AND (p.end_on IS NULL OR p.end_on > {d}) AND m.joined_on <= {d}
            AND (m.full_on IS NULL OR m.full_on > {d} OR m.special_status <> 'normal' OR o.kind NOT IN ('branch', 'group')
@@ -47,12 +47,10 @@ pub async fn check_candidates_on(
     for r in &rows {
         let id: i64 = r.try_get("id")?;
         let text = |col: &str| -> Result<String, sqlx::Error> { r.try_get(col) };
-        let day = |col: &str| -> Result<Option<NaiveDate>, sqlx::Error> {
-            Ok(r.try_get::<Option<String>, _>(col)?.as_deref().and_then(parse_date))
-        };
+        let day = |col: &str| super::opt_date_col(r, col);
         let bad = |col: &str| sqlx::Error::Decode(format!("check_candidates_on: {col}").into());
         let full_on = day("full_on")?.filter(|f| *f <= on);
-        let now_status = SpecialStatus::parse(&text("special_status")?).unwrap_or(SpecialStatus::Normal);
+        let now_status: SpecialStatus = super::enum_col(r, "special_status")?;
         let (special_status, special_status_since) = special_status_on(
             history.get(&id).map_or(&[][..], Vec::as_slice),
             now_status,
@@ -63,13 +61,14 @@ pub async fn check_candidates_on(
             id,
             name: text("name")?,
             birth_date: day("birth_date")?.ok_or_else(|| bad("birth_date"))?,
-            gender: Gender::parse(&text("gender")?).unwrap_or(Gender::Male),
+            gender: super::enum_col(r, "gender")?,
             status: if full_on.is_some() { MemberStatus::Full } else { MemberStatus::Probationary },
             joined_on: day("joined_on")?.ok_or_else(|| bad("joined_on"))?,
             full_on,
             special_status,
             special_status_since,
-            org_kind: text("org_kind")?,
+            mobile_certificate: r.try_get::<i64, _>("mobile_certificate")? != 0,
+            org_kind: super::enum_col(r, "org_kind")?,
         });
     }
     Ok(out)
@@ -87,8 +86,7 @@ async fn special_status_history(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap
             ph.join(", ")
         );
         for r in args.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
-            let on: String = r.try_get("effective_on")?;
-            let Some(on) = parse_date(&on) else { continue };
+            let on = super::date_col(&r, "effective_on")?;
             out.entry(r.try_get("member_id")?).or_default().push((
                 on,
                 r.try_get("old_value")?,

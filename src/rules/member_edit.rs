@@ -284,6 +284,7 @@ mod tests {
             org_kind: Some(OrgKind::Branch),
             special_status: SpecialStatus::Normal,
             special_status_since: None,
+            mobile_certificate: false,
             id_card: None,
             gender: Gender::Female,
         };

@@ -110,6 +110,6 @@ async fn judge_case(
     cfg: &RuleConfig,
 ) -> AppResult<Vec<Finding>> {
     let mut f = facts(conn, case, steps, overrides, None, true).await?;
-    apply_approvers(&mut f, steps);
+    apply_approvers(&mut f, steps)?;
     Ok(recorded_findings(&f, steps, on, cfg))
 }

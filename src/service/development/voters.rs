@@ -31,7 +31,7 @@ async fn roster_on(conn: &mut Conn, org_id: i64, on: NaiveDate) -> AppResult<Vec
         .map(|(member_id, name, status, full_on, special)| {
             let special = match histories.get(&member_id) {
                 Some(h) => special_status_on(h, on),
-                None => SpecialStatus::parse(&special).unwrap_or(SpecialStatus::Normal),
+                None => special,
             };
             VoterFacts {
                 member_id,
