@@ -29,7 +29,7 @@ pub async fn add_member(
 ) -> i64 {
     let birth = NaiveDate::from_ymd_opt(1990, 6, 1).unwrap();
     let body = json!({
-        "name": name, "id_card_no": id_card("110105", birth, seq % 2 == 0, seq), "category": "teacher",
+        "name": name, "id_card_no": id_card("110105", birth, seq.is_multiple_of(2), seq), "category": "teacher",
         "org_id": org, "status": if full_on.is_some() { "full" } else { "probationary" },
         "joined_on": joined_on, "full_on": full_on,
     });
