@@ -87,9 +87,11 @@ both!(suspended_sponsor_is_refused, |app| async move {
     let f = findings_of(&v, "R1.10");
     assert_eq!(f.len(), 1, "{v}");
     assert!(
-        f[0]["facts"].as_array().unwrap().iter().any(
-            |x| x["key"] == "member_id" && x["value"].as_str().and_then(|s| s.parse::<i64>().ok()) == Some(full[2])
-        )
+        f[0]["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["key"] == "member_id" && x["value"].as_str() == Some(full[2].to_string().as_str()))
     );
     assert_eq!(step_count(&app, case).await, before, "nothing written");
     // Another full member in good standing is accepted.

@@ -9,11 +9,16 @@ use serde_json::{Value, json};
 
 use common::*;
 
-/// Full members of an org, as the admin sees them.
+/// Members of an org who were already full members there on 2024-01-01 (mentors are judged on
+/// the step date from their history, R1.6).
 async fn full_members(app: &TestApp, org: i64) -> Vec<i64> {
-    let (s, v) = app.get(&format!("/api/v1/members?org={org}&status=full&per_page=200"), &app.admin).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["items"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect()
+    let sql = format!(
+        "SELECT DISTINCT m.id AS id FROM member m JOIN membership_period p ON p.member_id = m.id JOIN org o ON o.id = p.org_id
+         WHERE (o.id = {org} OR o.parent_id = {org}) AND p.start_on <= '2024-03-20' AND p.end_on IS NULL AND m.status = 'full'
+         AND m.full_on IS NOT NULL AND m.full_on <= '2024-03-20' AND m.special_status = 'normal' ORDER BY m.id"
+    );
+    let rows = sqlx::query(&sql).fetch_all(&app.db.pool).await.unwrap();
+    rows.iter().map(|r| sqlx::Row::try_get::<i64, _>(r, "id").unwrap()).collect()
 }
 
 async fn ok_step(app: &TestApp, token: &str, case: i64, body: Value) -> Value {

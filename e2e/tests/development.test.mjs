@@ -71,7 +71,7 @@ test('college: 待办 with overdue cases; a new case, its talk, and a step out o
     await page.waitForLoadState('load');
     const alert = page.locator('form .alert.error');
     await alert.waitFor();
-    const text = await page.locator('form[action$="/steps"]').innerText();
+    const text = await page.locator('form#step-form').innerText();
     assert.ok(text.includes('R1.1'), `the refusal names rule R1.1: ${await alert.innerText()}`);
     assert.equal(await page.locator('#step').inputValue(), 'activist_filing', 'the step is kept');
     assert.equal(await page.locator('#date').inputValue(), daysAgo(1), 'the date is kept');
