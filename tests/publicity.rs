@@ -9,16 +9,25 @@ use serde_json::{Value, json};
 
 use common::*;
 
-/// Members of an org who were already full members there on 2024-01-01 (mentors are judged on
-/// the step date from their history, R1.6).
+/// Members of an org who were already full members on 2024-03-20 (mentors are judged on the step
+/// date from their history, R1.6); where the org had none then (a demo branch whose members all
+/// joined later), full members elsewhere in the school on that date.
 async fn full_members(app: &TestApp, org: i64) -> Vec<i64> {
-    let sql = format!(
-        "SELECT DISTINCT m.id AS id FROM member m JOIN membership_period p ON p.member_id = m.id JOIN org o ON o.id = p.org_id
-         WHERE (o.id = {org} OR o.parent_id = {org}) AND p.start_on <= '2024-03-20' AND p.end_on IS NULL AND m.status = 'full'
-         AND m.full_on IS NOT NULL AND m.full_on <= '2024-03-20' AND m.special_status = 'normal' ORDER BY m.id"
-    );
-    let rows = sqlx::query(&sql).fetch_all(&app.db.pool).await.unwrap();
-    rows.iter().map(|r| sqlx::Row::try_get::<i64, _>(r, "id").unwrap()).collect()
+    let query = |within: String| {
+        format!(
+            "SELECT DISTINCT m.id AS id FROM member m JOIN membership_period p ON p.member_id = m.id JOIN org o ON o.id = p.org_id
+             WHERE {within} p.start_on <= '2024-03-20' AND p.end_on IS NULL AND m.status = 'full'
+             AND m.full_on IS NOT NULL AND m.full_on <= '2024-03-20' AND m.special_status = 'normal' ORDER BY m.id"
+        )
+    };
+    for sql in [query(format!("(o.id = {org} OR o.parent_id = {org}) AND")), query(String::new())] {
+        let rows = sqlx::query(&sql).fetch_all(&app.db.pool).await.unwrap();
+        let ids: Vec<i64> = rows.iter().map(|r| sqlx::Row::try_get::<i64, _>(r, "id").unwrap()).collect();
+        if !ids.is_empty() {
+            return ids;
+        }
+    }
+    Vec::new()
 }
 
 async fn ok_step(app: &TestApp, token: &str, case: i64, body: Value) -> Value {

@@ -8,9 +8,12 @@ use serde_json::{Value, json};
 
 use super::{TestApp, id_card};
 
-/// A new teacher branch under `parent`, created with `token`.
+/// A new teacher branch under `parent`, created with `token` and founded today by three full
+/// members of `parent` (R3.1).
 pub async fn new_branch(app: &TestApp, token: &str, parent: i64, name: &str) -> i64 {
-    let body = json!({"parent_id": parent, "kind": "branch", "category": "teacher", "name": name});
+    let founders = app.full_members_of(parent, &super::ymd(super::today()), 3).await;
+    let body = json!({"parent_id": parent, "kind": "branch", "category": "teacher", "name": name,
+                      "founding_member_ids": founders});
     let (s, v) = app.post_json("/api/v1/orgs", token, body).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v["id"].as_i64().unwrap()
