@@ -33,7 +33,8 @@ both!(findings_as_of_a_past_date, |app| async move {
             "/api/v1/orgs",
             &app.admin,
             json!({"parent_id": fx.college, "kind": "branch", "category": "teacher", "name": "历史检查党支部",
-                   "established_on": "2020-01-01", "term_start": "2024-12-01"}),
+                   "established_on": "2020-01-01", "term_start": "2024-12-01",
+                   "founding_member_ids": app.full_members_of(fx.college, "2020-01-01", 3).await}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");

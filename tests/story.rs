@@ -57,9 +57,12 @@ both!(probationary_to_full, |app| async move {
     assert!(p["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "R1.24"), "{p}");
 
     // Converting one day early is refused (no early conversion), naming the rule and the field.
+    // A member recorded without a development case (a historic record): the correction carries
+    // its reason, and the date rules still apply.
     let mut full = member.clone();
     full["status"] = json!("full");
     full["full_on"] = json!("2026-05-31");
+    full["reason"] = json!("补录党委转正批复");
     let (s, v) = app.put_json(&format!("/api/v1/members/{id}"), &tok, full.clone()).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["rule"], "R1.25", "{v}");
