@@ -143,3 +143,8 @@ export function cnTag(n = 3) {
   for (let i = 0; i < n; i++) s += d[Math.floor(Math.random() * 10)];
   return s;
 }
+
+/** A date `days` before today in China (the server's calendar), as YYYY-MM-DD. */
+export function daysAgo(days) {
+  return new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}

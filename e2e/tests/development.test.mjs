@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, login, shot, makeIdCard, cnTag } from '../lib/helpers.mjs';
+import { launch, login, shot, makeIdCard, cnTag, daysAgo } from '../lib/helpers.mjs';
 
 let browser;
 before(async () => {
@@ -12,11 +12,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A date `days` before today in China (the server's calendar), as YYYY-MM-DD. */
-function daysAgo(days) {
-  return new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
-}
 
 test('college: 待办 with overdue cases; a new case, its talk, and a step out of order', async () => {
   const { context, page } = await login(browser, 'college');

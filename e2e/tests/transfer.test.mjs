@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, login, shot } from '../lib/helpers.mjs';
+import { launch, login, shot, daysAgo } from '../lib/helpers.mjs';
 
 let browser;
 before(async () => {
@@ -13,11 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A date `days` before today in China (the server's calendar), as YYYY-MM-DD. */
-function daysAgo(days) {
-  return new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
-}
 
 test('college: moving a probationary member’s case moves the member', async () => {
   const { context, page } = await login(browser, 'college');
