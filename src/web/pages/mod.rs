@@ -160,6 +160,72 @@ pub fn error_page(e: &AppError) -> Response {
     (status, Html(body)).into_response()
 }
 
+/// The error of a page handler: renders the error page. Page handlers return [`PageResult`] and use
+/// `?` on anything that yields an [`AppError`]; a rejected form is not an error here (the handler
+/// re-renders the form with a [`FormFeedback`], status 422).
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+/// What every page handler returns.
+pub type PageResult = Result<Response, PageError>;
+
+/// The summary shown at the top of a rejected form: the message, the rule, and one line per field
+/// (linking to the field). Rendered by `templates/_form_feedback.html`; `static/app.js` scrolls
+/// it into view and focuses it, and forms post to `…#form-errors` so it is in view without
+/// JavaScript too.
+#[derive(Template, Default, Clone)]
+#[template(path = "_form_feedback.html")]
+pub struct FormFeedback {
+    /// The form-level message ("" when the form was not rejected).
+    pub message: String,
+    /// The rule id of a rule refusal.
+    pub rule: String,
+    /// (field name, message) per rejected field.
+    pub fields: Vec<(String, String)>,
+    /// (rule id, message) of every blocking finding behind the refusal.
+    pub findings: Vec<(String, String)>,
+}
+
+impl FormFeedback {
+    /// The summary of a rejection.
+    pub fn from_error(e: &AppError) -> FormFeedback {
+        let (message, fields) = split_error(e);
+        FormFeedback {
+            message,
+            rule: e.rule.clone().unwrap_or_default(),
+            fields: fields.into_iter().collect(),
+            findings: e
+                .findings
+                .iter()
+                .filter(|f| f.severity == crate::rules::Severity::Block)
+                .map(|f| (f.rule.clone(), f.message_zh.clone()))
+                .collect(),
+        }
+    }
+
+    /// True when there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.message.is_empty() && self.fields.is_empty() && self.findings.is_empty()
+    }
+
+    /// The rendered summary (empty when there is nothing to show), for `{{ feedback.html()|safe }}`.
+    pub fn html(&self) -> String {
+        if self.is_empty() { String::new() } else { self.render().unwrap_or_default() }
+    }
+}
+
 /// The 404 page.
 pub fn not_found_page() -> Response {
     let mut e = AppError::not_found();
